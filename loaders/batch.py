@@ -1,0 +1,98 @@
+"""What every loader returns: canonical frames, every problem found, and where it all came from."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+# The tables a loader may fill, in the order the writer applies them.
+TABLE_ORDER = (
+    "member", "action_plan", "commitment", "commitment_tag", "milestone",
+    "assessment", "progress_update", "event", "watchlist",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as a spreadsheet user would look for it."""
+
+    file: str
+    expected: str
+    sheet: str | None = None
+    row: int | None = None  # 1-based, as Excel and text editors number rows
+    column: str | None = None
+    value: str | None = None
+    severity: str = "error"  # error (blocks the import) or warning (imported, with a note)
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        shown = "" if self.value is None else f": value {_shorten(self.value)!r}"
+        return f"{', '.join(where)}{shown}: {self.expected}"
+
+
+def _shorten(value: str, limit: int = 80) -> str:
+    value = str(value)
+    return value if len(value) <= limit else value[:limit] + f"... ({len(value):,} characters)"
+
+
+class InvalidFile(Exception):
+    """Raised when a file cannot be read at all (empty, damaged, hostile, wrong kind)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    file_name: str
+    sha256: str
+    size_bytes: int
+    kind: str
+
+    @classmethod
+    def of(cls, path: Path, kind: str, data: bytes | None = None, name: str | None = None) -> "SourceInfo":
+        data = path.read_bytes() if data is None else data
+        return cls(name or path.name, hashlib.sha256(data).hexdigest(), len(data), kind)
+
+
+@dataclass
+class Batch:
+    """A validated, canonical view of one file, ready for the single writer."""
+
+    source: SourceInfo
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # safe normalisations applied, for the import report
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def row_count(self) -> int:
+        return sum(len(df) for df in self.tables.values())
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(self.tables[name]) for name in TABLE_ORDER if name in self.tables}
+
+
+def stable_id(*parts: object) -> str:
+    """Deterministic key from a natural key, so a re-import updates rather than duplicates."""
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]

@@ -1,0 +1,1 @@
+"""The OGP commitment monitor: core package (database, queries, metrics, exports, CLI)."""

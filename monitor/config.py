@@ -1,0 +1,33 @@
+"""Settings, declared in one place so each one is documented (see docs/architecture.md)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("MONITOR_DB", str(DATA_DIR / "monitor.duckdb"), "Path of the DuckDB file the CLI and dashboard use."),
+    Setting("MONITOR_MAX_UPLOAD_MB", "50", "Largest file the loaders accept, in megabytes."),
+)
+
+
+def setting(name: str) -> str:
+    """Read a declared setting from the environment, else its default."""
+    declared = {s.name: s for s in SETTINGS}[name]
+    return os.environ.get(name) or declared.default
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """Database path: --db, else MONITOR_DB, else data/monitor.duckdb."""
+    return Path(explicit) if explicit else Path(setting("MONITOR_DB"))
