@@ -160,6 +160,7 @@ create table event (
     commitment_id   text,                   -- set when the event concerns one commitment
     category        text not null,
     title           text not null,
+    title_es        text,
     actor           text,
     notes           text,
     source_url      text,
