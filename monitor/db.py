@@ -28,7 +28,19 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise
     if not read_only:
         migrate(con)
+        sync_reference(con)
+        if not _has_table(con, "mart_commitment"):
+            refresh_marts(con)
     return con
+
+
+def _has_table(con, name: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the read-side tables from the facts (monitor/marts.sql); the writer calls it in its transaction."""
+    con.execute((resources.files("monitor") / "marts.sql").read_text(encoding="utf-8"))
 
 
 def _busy_message(path: Path, detail: str) -> str:
@@ -61,6 +73,31 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("insert into schema_migration values (?, ?)", [name, now_utc()])
         applied.append(name)
     return applied
+
+
+def sync_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Make scale_value and scale_synonym match monitor/reference, so SQL users see the labels too."""
+    from monitor import scales
+
+    values = [[v.scale_id, v.code, v.ordinal, v.ogp_export_code or None, v.band or None, v.label_en,
+               v.label_es or None, v.definition_en or None, v.definition_es or None, v.source_url or None]
+              for v in scales.scale_values()]
+    synonyms = [[s["scale_id"], scales.fold(s["raw_label"]), s["code"], s["origin"]] for s in scales.synonyms()]
+    current = con.execute("select count(*) from scale_value").fetchone()[0] + con.execute(
+        "select count(*) from scale_synonym").fetchone()[0]
+    if current == len(values) + len(synonyms) and _reference_matches(con, values):
+        return
+    with transaction(con):
+        con.execute("delete from scale_value")
+        con.execute("delete from scale_synonym")
+        con.executemany("insert into scale_value values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        con.executemany("insert into scale_synonym values (?, ?, ?, ?)", synonyms)
+
+
+def _reference_matches(con, values: list[list]) -> bool:
+    stored = con.execute("select scale_id, code, label_en, label_es, definition_en, band from scale_value").fetchall()
+    wanted = {(v[0], v[1], v[5], v[6], v[7], v[4]) for v in values}
+    return set(stored) == wanted
 
 
 @contextmanager

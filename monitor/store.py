@@ -49,9 +49,16 @@ class ImportReport:
         return sum(self.changed.values())
 
 
+class _RollBack(Exception):
+    """Ends a dry run: everything was applied and checked, then undone."""
+
+
 def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, loaded_by: str = "cli",
-                progress=None) -> ImportReport:
-    """Write every table of the batch, or nothing. A file already imported (same sha256) is a no-op."""
+                progress=None, dry_run: bool = False) -> ImportReport:
+    """Write every table of the batch, or nothing. A file already imported (same sha256) is a no-op.
+
+    A dry run does the whole write, counts what would change, and rolls it back.
+    """
     if batch.errors:
         raise InvalidFile(batch.errors)
     report = ImportReport(batch.source.file_name, batch.source.sha256)
@@ -60,6 +67,14 @@ def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, loaded_by: str 
         report.already_imported_at = seen[0]
         return report
     names = [n for n in TABLE_ORDER if n in batch.tables and len(batch.tables[n])]
+    try:
+        _write(con, batch, names, report, loaded_by, progress, dry_run)
+    except _RollBack:
+        pass
+    return report
+
+
+def _write(con, batch: Batch, names: list[str], report: ImportReport, loaded_by: str, progress, dry_run: bool):
     with db.transaction(con):
         _record_source(con, batch, loaded_by)
         for i, name in enumerate(names):
@@ -70,7 +85,9 @@ def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, loaded_by: str 
         problems = _dangling_references(con, batch)
         if problems:
             raise InvalidFile(problems)
-    return report
+        db.refresh_marts(con)
+        if dry_run:
+            raise _RollBack
 
 
 def _record_source(con, batch: Batch, loaded_by: str) -> None:

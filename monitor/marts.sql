@@ -1,0 +1,102 @@
+-- Read-side tables rebuilt by the writer after every import (inside the same transaction),
+-- so pages filter one narrow table instead of joining the long fact tables on every rerun.
+
+create or replace table mart_milestone_status as
+with latest as (
+    select subject_id as milestone_id, status_code, period_end, assessor,
+           row_number() over (partition by subject_id order by period_end desc nulls last, period desc) as rn
+    from progress_update
+    where subject_type = 'milestone' and status_code is not null
+)
+select m.milestone_id, m.commitment_id, m.parent_milestone_id, m.level, m.seq, m.title, m.responsible,
+       m.start_date, m.due_date, m.due_date_raw, m.due_date_precision, m.source_url,
+       l.status_code, l.period_end as status_date, l.assessor as status_assessor,
+       coalesce(l.status_code in ('complete', 'withdrawn'), false) as is_closed
+from milestone m
+left join latest l on l.milestone_id = m.milestone_id and l.rn = 1;
+
+create or replace table mart_commitment as
+with irm as (
+    select subject_id as commitment_id, indicator, value_code, band, scale_id, as_of, report, qualifier,
+           row_number() over (
+               partition by subject_id, indicator
+               order by (value_code is null), as_of desc nulls last,
+                        case qualifier when 'results_report' then 0 when 'end_of_term' then 1
+                                       when 'midterm' then 2 else 3 end,
+                        report desc) as rn
+    from assessment
+    where subject_type = 'commitment' and assessor = 'irm'
+),
+irm_best as (
+    select commitment_id,
+           max(value_code) filter (where indicator = 'completion' and rn = 1) as irm_completion,
+           max(as_of) filter (where indicator = 'completion' and rn = 1) as irm_completion_date,
+           max(band) filter (where indicator in ('early_results', 'did_it_open_government')
+                             and qualifier in ('', 'overall') and rn = 1) as results_band,
+           max(band) filter (where indicator in ('potential_for_results', 'potential_impact', 'web_ambition')
+                             and rn = 1) as ambition_band,
+           bool_or(indicator = 'starred' and value_code = 'yes') as is_starred,
+           count(*) filter (where indicator in ('early_results', 'did_it_open_government', 'completion')
+                            and value_code is not null) as count_irm_results
+    from irm
+    group by commitment_id
+),
+progress as (
+    select commitment_id, assessor, status_code, period_end, period,
+           row_number() over (partition by commitment_id, assessor
+                              order by period_end desc nulls last, period desc) as rn
+    from progress_update
+    where subject_type = 'commitment' and status_code is not null
+),
+by_assessor as (
+    select commitment_id,
+           max(status_code) filter (where assessor = 'government' and rn = 1) as gov_status,
+           max(period_end) filter (where assessor = 'government' and rn = 1) as gov_status_date,
+           max(status_code) filter (where assessor = 'civil_society' and rn = 1) as cso_status,
+           max(period_end) filter (where assessor = 'civil_society' and rn = 1) as cso_status_date,
+           max(status_code) filter (where assessor = 'support_unit' and rn = 1) as su_status,
+           max(period_end) filter (where assessor = 'support_unit' and rn = 1) as su_status_date
+    from progress
+    group by commitment_id
+),
+last_update as (
+    select commitment_id, max(period_end) as last_update_date, count(*) as count_updates
+    from progress_update
+    group by commitment_id
+),
+milestones as (
+    select commitment_id, count(*) as count_milestones,
+           count(*) filter (where is_closed) as count_milestones_closed,
+           list_sort(list(due_date) filter (where not is_closed and due_date is not null)) as open_due_dates
+    from mart_milestone_status
+    group by commitment_id
+),
+tags as (
+    select commitment_id, list_sort(list(distinct tag)) as policy_areas
+    from commitment_tag
+    where value = '1'
+    group by commitment_id
+)
+select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.member_type,
+       c.action_plan_id, p.plan_number, p.submission_year, p.end_year, p.title as plan_title,
+       c.commitment_number, c.title, c.title_es, c.short_title, c.description, c.description_es,
+       c.theme, c.lead_institution, c.supporting_institutions,
+       c.start_date, c.end_date, c.end_date_raw, c.ogp_url,
+       coalesce(t.policy_areas, []::text[]) as policy_areas,
+       w.list_name is not null as is_watched, w.reason as watch_reason, w.since as watched_since,
+       i.irm_completion, i.irm_completion_date, i.results_band, i.ambition_band,
+       coalesce(i.is_starred, false) as is_starred, coalesce(i.count_irm_results, 0) as count_irm_results,
+       a.gov_status, a.gov_status_date, a.cso_status, a.cso_status_date, a.su_status, a.su_status_date,
+       u.last_update_date, coalesce(u.count_updates, 0) as count_updates,
+       coalesce(ms.count_milestones, 0) as count_milestones,
+       coalesce(ms.count_milestones_closed, 0) as count_milestones_closed,
+       coalesce(ms.open_due_dates, []::date[]) as open_due_dates
+from commitment c
+left join member mb on mb.member_code = c.member_code
+left join action_plan p on p.action_plan_id = c.action_plan_id
+left join (select * from watchlist where list_name = 'priority') w on w.commitment_id = c.commitment_id
+left join irm_best i on i.commitment_id = c.commitment_id
+left join by_assessor a on a.commitment_id = c.commitment_id
+left join last_update u on u.commitment_id = c.commitment_id
+left join milestones ms on ms.commitment_id = c.commitment_id
+left join tags t on t.commitment_id = c.commitment_id;

@@ -1,0 +1,37 @@
+"""Build the monitor's database from the bundled, cited data in data/seed/ (the `init` command)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from monitor.config import DATA_DIR
+from monitor.store import ImportReport, apply_batch
+
+SEED_DIR = DATA_DIR / "seed"
+# Parents before children: the writer checks that every reference resolves.
+KIND_ORDER = ("ogp_export", "nap_workbook", "nap_commitments", "nap_milestones", "irm_ratings", "irm_summary",
+              "progress", "events", "watchlist")
+
+
+def seed_files(seed_dir: Path = SEED_DIR) -> list[Path]:
+    return sorted(p for p in seed_dir.rglob("*") if p.suffix.lower() in {".csv", ".xlsx"})
+
+
+def init(con: duckdb.DuckDBPyConnection, seed_dir: Path = SEED_DIR,
+         progress: Callable[[str], None] | None = None) -> list[ImportReport]:
+    """Import every seed file through the same loaders and writer as any user file."""
+    from loaders import detect
+
+    batches = []
+    for path in seed_files(seed_dir):
+        batch = detect.load(path.read_bytes(), str(path.relative_to(seed_dir)))
+        batches.append(batch)
+    batches.sort(key=lambda b: KIND_ORDER.index(b.source.kind) if b.source.kind in KIND_ORDER else len(KIND_ORDER))
+    reports = []
+    for batch in batches:
+        if progress:
+            progress(f"{batch.source.file_name}: {batch.row_count():,} rows")
+        reports.append(apply_batch(con, batch, loaded_by="init"))
+    return reports
