@@ -16,6 +16,7 @@ from milestone m
 left join latest l on l.milestone_id = m.milestone_id and l.rn = 1;
 
 create or replace table mart_commitment as
+with facts as (
 with irm as (
     select subject_id as commitment_id, indicator, value_code, band, scale_id, as_of, report, qualifier,
            row_number() over (
@@ -99,4 +100,21 @@ left join irm_best i on i.commitment_id = c.commitment_id
 left join by_assessor a on a.commitment_id = c.commitment_id
 left join last_update u on u.commitment_id = c.commitment_id
 left join milestones ms on ms.commitment_id = c.commitment_id
-left join tags t on t.commitment_id = c.commitment_id;
+left join tags t on t.commitment_id = c.commitment_id
+)
+select f.*,
+       s.status_code as current_status, s.status_date as current_status_date, s.assessor as current_status_assessor,
+       (select count(distinct x) from unnest([f.gov_status, f.cso_status, f.su_status, f.irm_completion]) as u(x)
+        where x is not null) > 1 as assessors_disagree
+from facts f
+left join lateral (
+    select status_code, status_date, assessor
+    from (values (f.gov_status, f.gov_status_date, 'government'),
+                 (f.cso_status, f.cso_status_date, 'civil_society'),
+                 (f.su_status, f.su_status_date, 'support_unit'),
+                 (f.irm_completion, f.irm_completion_date, 'irm')) as v(status_code, status_date, assessor)
+    where status_code is not null
+    order by status_date desc nulls last,
+             case assessor when 'irm' then 0 when 'support_unit' then 1 when 'civil_society' then 2 else 3 end
+    limit 1
+) s on true;

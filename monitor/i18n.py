@@ -1,0 +1,85 @@
+"""The project's own text in English and Spanish (Streamlit has no i18n): catalogues, not code.
+
+Catalogues are monitor/locales/<lang>.toml with flat dotted keys; scale labels and definitions come
+from monitor/reference/scales.csv (columns label_<lang>, definition_<lang>). A new language is a new
+catalogue file plus two columns in that CSV.
+"""
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from monitor import scales
+
+LANGUAGES = ("en", "es")
+DEFAULT = "en"
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    text = (resources.files("monitor") / "locales" / f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def language(requested: str | None) -> str:
+    return requested if requested in LANGUAGES else DEFAULT
+
+
+def t(key: str, lang: str = DEFAULT, **values) -> str:
+    """Text for `key` in `lang`, falling back to English, then to the key itself (visible, never blank)."""
+    text = catalogue(language(lang)).get(key) or catalogue(DEFAULT).get(key) or key
+    return text.format(**values) if values else text
+
+
+def scale_label(scale_id: str | None, code: str | None, lang: str = DEFAULT) -> str | None:
+    found = scales.value(scale_id, code) if scale_id and code else None
+    if not found:
+        return None
+    return getattr(found, f"label_{language(lang)}", "") or found.label_en
+
+
+def scale_definition(scale_id: str | None, code: str | None, lang: str = DEFAULT) -> str | None:
+    found = scales.value(scale_id, code) if scale_id and code else None
+    if not found:
+        return None
+    return getattr(found, f"definition_{language(lang)}", "") or found.definition_en or None
+
+
+def completion_label(code: str | None, lang: str = DEFAULT) -> str:
+    """A completion code as words; unknown reads 'not yet assessed', never blank or zero."""
+    return scale_label("completion", code, lang) or t("missing.not_assessed", lang)
+
+
+def band_label(kind: str, band: str | None, lang: str = DEFAULT) -> str:
+    return t(f"band.{kind}.{band}", lang) if band else t("missing.not_assessed", lang)
+
+
+def missing_label(reason: str | None, lang: str = DEFAULT) -> str:
+    return t(f"missing.{reason}", lang) if reason else t("missing.not_assessed", lang)
+
+
+def fmt_date(value, lang: str = DEFAULT) -> str:
+    """ISO dates everywhere: unambiguous in both languages."""
+    if value is None or value != value:  # None or NaT/NaN
+        return t("missing.no_date", lang)
+    if hasattr(value, "date") and not isinstance(value, date):
+        value = value.date()
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def fmt_int(value, lang: str = DEFAULT) -> str:
+    text = f"{int(value):,}"
+    return text.replace(",", "\u00a0") if lang == "es" else text

@@ -1,0 +1,76 @@
+"""Plain-language readings of a commitment's figures: what a meeting should raise about it."""
+from __future__ import annotations
+
+from datetime import date
+
+from monitor.i18n import completion_label, fmt_date, t
+
+STALE_AFTER_DAYS = 180  # two quarterly reporting periods without an update
+ASSESSORS = ("government", "civil_society", "su", "irm")
+
+
+def _known(value) -> bool:
+    return value is not None and value == value  # rejects None and NaN/NaT
+
+
+def _day(value) -> date | None:
+    if not _known(value):
+        return None
+    return value.date() if hasattr(value, "date") and not isinstance(value, date) else value
+
+
+def what_to_raise(row: dict, lang: str = "en", today: date | None = None) -> str:
+    """One line per commitment from its mart row (monitor.queries.commitment / watchlist)."""
+    today = today or date.today()
+    points = [p for p in (_not_started(row, lang), _overdue(row, lang, today), _disagreement(row, lang),
+                          _staleness(row, lang, today), _results(row, lang), _next_due(row, lang)) if p]
+    return "; ".join(points) if points else t("raise.none", lang)
+
+
+def _not_started(row: dict, lang: str) -> str | None:
+    if row.get("current_status") != "not_started":
+        return None
+    assessor = t(f"assessor.{row.get('current_status_assessor')}", lang)
+    return t("raise.not_started", lang, assessor=assessor, date=fmt_date(row.get("current_status_date"), lang))
+
+
+def _overdue(row: dict, lang: str, today: date) -> str | None:
+    if row.get("current_status") in ("complete", "withdrawn"):
+        return None
+    end = _day(row.get("end_date"))
+    if end and end < today:
+        return t("raise.overdue_end", lang, date=fmt_date(end, lang), days=f"{(today - end).days:,}")
+    count = int(row.get("count_overdue_milestones") or 0)
+    if count:
+        oldest = min(d for d in row.get("open_due_dates", []) if d < today) if row.get("open_due_dates") is not None else None
+        return t("raise.overdue_milestones", lang, count=count, date=fmt_date(oldest, lang))
+    return None
+
+
+def _disagreement(row: dict, lang: str) -> str | None:
+    if not row.get("assessors_disagree"):
+        return None
+    pairs = (("government", "gov_status"), ("civil_society", "cso_status"), ("support_unit", "su_status"),
+             ("irm", "irm_completion"))
+    detail = ", ".join(f"{t('assessor.' + who, lang)}: {completion_label(row[col], lang)}"
+                       for who, col in pairs if _known(row.get(col)))
+    return t("raise.disagree", lang, detail=detail)
+
+
+def _staleness(row: dict, lang: str, today: date) -> str | None:
+    last = _day(row.get("last_update_date"))
+    if last is None:
+        return t("raise.never_updated", lang) if row.get("current_status") != "complete" else None
+    days = (today - last).days
+    if days > STALE_AFTER_DAYS and row.get("current_status") not in ("complete", "withdrawn"):
+        return t("raise.stale", lang, days=f"{days:,}", date=fmt_date(last, lang))
+    return None
+
+
+def _results(row: dict, lang: str) -> str | None:
+    return None if _known(row.get("results_band")) else t("raise.results_missing", lang)
+
+
+def _next_due(row: dict, lang: str) -> str | None:
+    nxt = row.get("next_due_date")
+    return t("raise.next_due", lang, date=fmt_date(nxt, lang)) if _known(nxt) else None

@@ -1,0 +1,244 @@
+"""Named read functions for pages and exports: a cursor and filters in, a DataFrame out.
+
+Every function takes a DuckDB cursor (one per query and thread: see docs/architecture.md) and reads
+the mart tables the writer rebuilds after each import.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from monitor.filters import Filters, Where
+
+# The status a person reads first, from the latest dated status and the deadlines (see docs/schema.md).
+RAG_SQL = """
+case
+    when current_status = 'complete' then 'complete'
+    when current_status = 'withdrawn' then 'withdrawn'
+    when current_status is null then 'unknown'
+    when current_status = 'not_started' then 'not_started'
+    when (end_date < $today) or len(list_filter(open_due_dates, lambda d: d < $today)) > 0 then 'overdue'
+    when current_status = 'substantial' then 'on_track'
+    else 'in_progress'
+end"""
+RAG_COLOUR = {"not_started": "red", "overdue": "red", "in_progress": "amber", "on_track": "green",
+              "complete": "green", "withdrawn": "grey", "unknown": "grey"}
+SEVERITY_SQL = """case rag when 'not_started' then 0 when 'overdue' then 1 when 'in_progress' then 2
+    when 'unknown' then 3 when 'on_track' then 4 when 'withdrawn' then 5 else 6 end"""
+
+
+RATED = f"""(select *, {RAG_SQL} as rag,
+        len(list_filter(open_due_dates, lambda d: d < $today)) as count_overdue_milestones,
+        list_filter(open_due_dates, lambda d: d >= $today)[1] as next_due_date,
+        datediff('day', last_update_date, $today) as days_since_update
+    from mart_commitment)"""
+
+
+def where(f: Filters) -> Where:
+    w = Where()
+    for column, values in (("member_code", f.member), ("region", f.region), ("action_plan_id", f.plan),
+                           ("rag", f.status), ("irm_completion", f.completion), ("results_band", f.results)):
+        if values:
+            w.add(column + " in (select unnest({}::text[]))", list(values))
+    if f.policy_area:
+        w.add("len(list_intersect(policy_areas, {}::text[])) > 0", list(f.policy_area))
+    if f.lead:
+        w.add("contains(lower(coalesce(lead_institution, '')), lower({}))", f.lead)
+    if f.q:
+        w.add("(lower(commitment_id) = lower({0}) or contains(lower(title), lower({0}))"
+              " or contains(lower(coalesce(title_es, '')), lower({0}))"
+              " or contains(lower(coalesce(description, '')), lower({0}))"
+              " or contains(lower(coalesce(description_es, '')), lower({0})))", f.q)
+    if f.starred:
+        w.clauses.append("is_starred")
+    if f.watched:
+        w.clauses.append("is_watched")
+    return w
+
+
+def _run(cur, sql: str, params: dict, today: date | None = None) -> pd.DataFrame:
+    return cur.execute(sql, {"today": today or date.today(), **params}).df()
+
+
+def commitments(cur, f: Filters, today: date | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The filtered commitments, worst status first, with their RAG reason and deadlines."""
+    w = where(f)
+    top = f"limit {int(limit)}" if limit else ""
+    sql = f"""select * exclude (description, description_es, open_due_dates) from {RATED}
+              where {w.sql} order by {SEVERITY_SQL}, member_code, action_plan_id, commitment_id {top}"""
+    return _run(cur, sql, w.params, today)
+
+
+def count_commitments(cur, f: Filters, today: date | None = None) -> int:
+    w = where(f)
+    return int(_run(cur, f"select count(*) as n from {RATED} where {w.sql}", w.params, today)["n"][0])
+
+
+def headline(cur, f: Filters, today: date | None = None) -> dict:
+    """The figures at the top of the overview."""
+    w = where(f)
+    sql = f"""select count(*) as commitments, count(distinct member_code) as members,
+                     count(distinct action_plan_id) as plans, count(*) filter (where is_watched) as watched,
+                     count(*) filter (where rag in ('not_started', 'overdue')) as red,
+                     count(*) filter (where rag = 'in_progress') as amber,
+                     count(*) filter (where rag in ('on_track', 'complete')) as green,
+                     count(*) filter (where rag in ('unknown', 'withdrawn')) as grey,
+                     count(*) filter (where irm_completion is not null) as irm_assessed,
+                     count(*) filter (where irm_completion in ('substantial', 'complete')) as high_completion,
+                     count(*) filter (where assessors_disagree) as disagreements
+              from {RATED} where {w.sql}"""
+    return _run(cur, sql, w.params, today).iloc[0].to_dict()
+
+
+def distribution(cur, f: Filters, column: str, by: str = "action_plan_id", today: date | None = None) -> pd.DataFrame:
+    """Counts of `column` (rag, irm_completion, results_band, ambition_band) per `by` group."""
+    allowed = {"rag", "irm_completion", "results_band", "ambition_band"}
+    groups = {"action_plan_id", "member_code", "region"}
+    if column not in allowed or by not in groups:
+        raise ValueError(f"cannot group {column} by {by}")
+    w = where(f)
+    sql = f"""select {by} as grp, coalesce({column}, 'unknown') as value, count(*) as n
+              from {RATED} where {w.sql} group by all order by grp, value"""
+    return _run(cur, sql, w.params, today)
+
+
+def ambition_completion(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """The IRM's classic view: ambition band against completion, counts per cell."""
+    w = where(f)
+    sql = f"""select coalesce(ambition_band, 'unknown') as ambition, coalesce(irm_completion, 'unknown') as completion,
+                     count(*) as n
+              from {RATED} where {w.sql} group by all"""
+    return _run(cur, sql, w.params, today)
+
+
+def filter_options(cur) -> dict[str, list]:
+    """Values that exist, for the filter widgets."""
+    members = cur.execute("select member_code, name from member order by name").fetchall()
+    plans = cur.execute("""select p.action_plan_id, m.name, p.plan_number, p.submission_year, p.end_year
+                           from action_plan p left join member m using (member_code)
+                           order by m.name, p.plan_number""").fetchall()
+    regions = [r[0] for r in cur.execute("select distinct region from member where region is not null order by 1").fetchall()]
+    areas = [r[0] for r in cur.execute("select distinct tag from commitment_tag where value = '1' order by 1").fetchall()]
+    return {"members": members, "plans": plans, "regions": regions, "policy_areas": areas}
+
+
+def commitment(cur, commitment_id: str, today: date | None = None) -> dict | None:
+    """One commitment with its mart fields and RAG, or None."""
+    df = _run(cur, f"select * from {RATED} where commitment_id = $id", {"id": commitment_id}, today)
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def assessments(cur, commitment_id: str) -> pd.DataFrame:
+    """Every rating of a commitment, with the published label and definition of its scale value."""
+    return cur.execute("""
+        select a.indicator, a.qualifier, a.assessor, a.report, a.methodology, a.value_raw, a.value_code,
+               a.band, a.missing_reason, a.as_of, a.rationale, a.source_url, a.scale_id,
+               v.label_en, v.label_es, v.definition_en, v.definition_es,
+               s.file_name as source_file, a.source_row, a.source_column
+        from assessment a
+        left join scale_value v on v.scale_id = a.scale_id and v.code = a.value_code
+        left join source_file s on s.source_id = a.source_id
+        where a.subject_type = 'commitment' and a.subject_id = ?
+        order by a.assessor, a.report, a.indicator, a.qualifier""", [commitment_id]).df()
+
+
+def milestones(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame:
+    return _run(cur, """select m.*, (not is_closed and due_date < $today) as is_overdue,
+                               datediff('day', due_date, $today) as days_past_due
+                        from mart_milestone_status m where commitment_id = $id
+                        order by seq nulls last, milestone_id""", {"id": commitment_id}, today)
+
+
+def progress_history(cur, commitment_id: str) -> pd.DataFrame:
+    """Every dated status statement about the commitment or its milestones, oldest first."""
+    return cur.execute("""
+        select p.period, p.period_end, p.assessor, p.assessor_name, p.subject_type, p.subject_id,
+               p.status_raw, p.status_code, p.percent_complete, p.narrative, p.challenges, p.evidence,
+               p.language, p.source_url, s.file_name as source_file, p.source_row
+        from progress_update p left join source_file s on s.source_id = p.source_id
+        where p.commitment_id = ?
+        order by p.period_end nulls first, p.period, p.assessor""", [commitment_id]).df()
+
+
+def events(cur, commitment_id: str) -> pd.DataFrame:
+    """Dated events about the commitment, then about its member, in date order."""
+    return cur.execute("""
+        select e.event_date, e.date_raw, e.date_precision, e.category, e.title, e.title_es, e.actor,
+               e.source_url, e.commitment_id = ? as is_about_commitment
+        from event e
+        where e.commitment_id = ?
+           or (e.commitment_id is null and e.member_code = (select member_code from commitment where commitment_id = ?))
+        order by e.event_date nulls last, e.date_raw""", [commitment_id] * 3).df()
+
+
+def tags(cur, commitment_id: str) -> list[str]:
+    return [r[0] for r in cur.execute(
+        "select tag from commitment_tag where commitment_id = ? and value = '1' order by tag", [commitment_id]).fetchall()]
+
+
+def sources(cur, commitment_id: str) -> pd.DataFrame:
+    """The files and public URLs behind every figure of a commitment."""
+    return cur.execute("""
+        with rows as (
+            select source_id, source_url from commitment where commitment_id = ?
+            union all select source_id, source_url from assessment where subject_id = ?
+            union all select source_id, source_url from milestone where commitment_id = ?
+            union all select source_id, source_url from progress_update where commitment_id = ?
+            union all select source_id, source_url from event where commitment_id = ?
+        )
+        select distinct s.file_name, s.kind, s.loaded_at, s.source_id as sha256, r.source_url
+        from rows r left join source_file s using (source_id)
+        order by s.file_name, r.source_url""", [commitment_id] * 5).df()
+
+
+def watchlist(cur, today: date | None = None) -> pd.DataFrame:
+    """Watched commitments, worst first: red before amber, then longest overdue, then stalest."""
+    sql = f"""select * exclude (description, description_es) from {RATED} where is_watched
+              order by {SEVERITY_SQL}, count_overdue_milestones desc, days_since_update desc nulls first,
+                       commitment_id"""
+    return _run(cur, sql, {}, today)
+
+
+def plan_summaries(cur, action_plan_ids: list[str] | None = None) -> pd.DataFrame:
+    """Plan-level IRM figures as published (counts), beside what the monitor's own rows add up to."""
+    return cur.execute("""
+        select a.subject_id as action_plan_id, a.report, a.indicator, a.qualifier, a.value_raw, a.value_numeric,
+               a.assessor, a.rationale, a.source_url
+        from assessment a
+        where a.subject_type = 'action_plan' and (? is null or a.subject_id in (select unnest(?::text[])))
+        order by a.subject_id, a.report, a.indicator, a.qualifier""",
+        [action_plan_ids, action_plan_ids]).df()
+
+
+def compare(cur, f: Filters, by: str, today: date | None = None) -> pd.DataFrame:
+    """Side-by-side figures per plan, member or region: counts, RAG mix, IRM completion and results."""
+    groups = {"action_plan_id": "action_plan_id, member_name, plan_number, submission_year, end_year",
+              "member_code": "member_code, member_name, region", "region": "region"}
+    if by not in groups:
+        raise ValueError(by)
+    w = where(f)
+    sql = f"""select {groups[by]}, count(*) as commitments,
+                 count(*) filter (where rag in ('not_started', 'overdue')) as red,
+                 count(*) filter (where rag = 'in_progress') as amber,
+                 count(*) filter (where rag in ('on_track', 'complete')) as green,
+                 count(*) filter (where rag in ('unknown', 'withdrawn')) as grey,
+                 count(*) filter (where irm_completion is not null) as irm_assessed,
+                 count(*) filter (where irm_completion in ('substantial', 'complete')) as high_completion,
+                 count(*) filter (where results_band in ('strong', 'top')) as strong_results,
+                 count(*) filter (where results_band is not null) as results_assessed,
+                 count(*) filter (where ambition_band = 'high') as high_ambition,
+                 count(*) filter (where is_starred) as starred
+              from {RATED} where {w.sql} group by all order by 1"""
+    return _run(cur, sql, w.params, today)
+
+
+def import_history(cur) -> pd.DataFrame:
+    return cur.execute("""select loaded_at, file_name, kind, row_count, size_bytes, loaded_by, source_id as sha256, notes
+                          from source_file order by loaded_at desc, file_name""").df()
+
+
+def data_version(cur) -> str:
+    """Changes whenever an import lands: part of every cache key."""
+    row = cur.execute("select count(*), max(loaded_at) from source_file").fetchone()
+    return f"{row[0]}:{row[1]}"
