@@ -185,4 +185,16 @@ def _print_report(report) -> None:
         f"({details}).")
 
 
-COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check}
+def cmd_template(args) -> int:
+    from loaders import nap_workbook
+
+    if args.out.suffix.lower() != ".xlsx":
+        say(f"error: the template is an Excel workbook; name it .xlsx, not {args.out.name}")
+        return ENVIRONMENT
+    nap_workbook.write_template(args.out)
+    say(f"Blank NAP workbook written to {args.out}: fill the Commitments and Milestones sheets, "
+        f"then run: python -m monitor check {args.out}")
+    return OK
+
+
+COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "template": cmd_template}
