@@ -26,7 +26,7 @@ class ParsedDate:
 
     raw: str
     value: date | None
-    precision: str  # day, month, quarter, year, none (blank / NA), unknown (text that is no date)
+    precision: str  # day, month, quarter, half, year, none (blank / NA), unknown (text that is no date)
 
     @property
     def is_date(self) -> bool:
@@ -48,7 +48,8 @@ def _ok(raw: str, year: int, month: int, day: int, precision: str) -> ParsedDate
 @lru_cache(maxsize=65536)
 def parse_date(raw: object, *, day_first: bool = False) -> ParsedDate:
     """Parse `1/1/2018`, `8/21/20`, `2021-08-31`, `August 2014`, `I quarter of 2021`, `Quarter 4 2016`,
-    `2013`, an Excel serial such as `43525`, or say why not (`Permanent activity` -> unknown).
+    `2013`, a half year (`2021-S1`, `H2 2021`), an Excel serial such as `43525`, or say why not
+    (`Permanent activity` -> unknown).
 
     Slash dates are month-first, as in the OGP export, unless day_first (Spanish-language sheets).
     """
@@ -75,6 +76,9 @@ def parse_date(raw: object, *, day_first: bool = False) -> ParsedDate:
     if m := re.fullmatch(r"(\d{1,2}) (?:de )?([a-záéíóú]+)\.?,? (?:de(?:l)? )?(\d{4})", low):
         month = MONTHS.get(m[2])
         return _ok(text, int(m[3]), month, int(m[1]), "day") if month else ParsedDate(text, None, "unknown")
+    if m := re.fullmatch(r"(\d{4})[- ]?[sh]([12])|[sh]([12])[- ](\d{4})", low):
+        half, year = (m[2], m[1]) if m[1] else (m[3], m[4])
+        return _ok(text, int(year), 6 * (int(half) - 1) + 1, 1, "half")
     quarter = _quarter(low)
     if quarter:
         q, year = quarter
@@ -106,8 +110,8 @@ def period_end(parsed: ParsedDate) -> date | None:
     v = parsed.value
     if parsed.precision == "year":
         return date(v.year, 12, 31)
-    if parsed.precision in ("month", "quarter"):
-        months = 3 if parsed.precision == "quarter" else 1
+    if parsed.precision in ("month", "quarter", "half"):
+        months = {"month": 1, "quarter": 3, "half": 6}[parsed.precision]
         first_next = date(v.year + (v.month + months - 1) // 12, (v.month + months - 1) % 12 + 1, 1)
         return first_next - timedelta(days=1)
     return v

@@ -1,0 +1,480 @@
+"""Shared tabular reading: file bytes to located sheets of text cells, or located problems.
+
+Cells come back as the text a person sees (never NaN: '007', 'NA' and 'None' stay as written) with the
+1-based row number Excel shows, and headers are mapped to canonical column names through explicit
+English and Spanish aliases (case-, accent- and space-insensitive). Nothing here knows what the
+columns mean; the format modules do.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import python_calamine
+
+from loaders import gate
+from loaders.batch import InvalidFile, Problem
+from monitor.scales import fold
+
+MAX_CELL_CHARS = 100_000
+OPENPYXL_MAX_BYTES = 5 * 1024 * 1024  # full openpyxl loads are slow; only small workbooks get the cell audit
+HEADER_SCAN_ROWS = 10
+DELIMITERS = (",", ";", "\t")
+C0_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+C1_CONTROLS = re.compile(r"[\x80-\x9f]")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A canonical column and the headers people write for it."""
+
+    name: str
+    en: tuple[str, ...] = ()
+    es: tuple[str, ...] = ()
+    required: bool = False
+    max_chars: int = MAX_CELL_CHARS
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    """What a sheet must look like: its name (and aliases) and its columns."""
+
+    name: str
+    aliases: tuple[str, ...]
+    columns: tuple[Column, ...]
+    required: bool = True
+
+    def lookup(self) -> dict[str, tuple[str, str | None]]:
+        """Folded header -> (canonical name, language of that spelling or None when neutral)."""
+        table: dict[str, tuple[str, str | None]] = {}
+        for c in self.columns:
+            table[header_key(c.name)] = (c.name, None)
+            table.update({header_key(a): (c.name, "en") for a in c.en})
+            table.update({header_key(a): (c.name, "es") for a in c.es})
+        return table
+
+    def required_names(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def matches(self, headers: list[str]) -> bool:
+        found = {self.lookup().get(header_key(h), (None,))[0] for h in headers}
+        return set(self.required_names()) <= found
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def header_key(text: str) -> str:
+    return fold(str(text).replace("_", " ").strip(" *:"))
+
+
+@dataclass
+class Sheet:
+    """One sheet's data area: canonical columns, text cells, the row numbers Excel shows."""
+
+    file: str
+    name: str | None  # None for a CSV file
+    header_row: int
+    headers: dict[str, str]  # canonical name -> header as written
+    letters: dict[str, str]  # canonical name -> column letter
+    rows: list[dict[str, str]]
+    row_numbers: list[int]
+    language: str | None  # 'es' or 'en' when the headers say so, None when neutral or mixed
+
+    def problem(self, row: int | None, column: str | None, expected: str, value: str | None = None,
+                severity: str = "error") -> Problem:
+        written = self.headers.get(column, column) if column else None
+        return Problem(self.file, expected, self.name, row, written, value, severity)
+
+    def cell_ref(self, row: int, column: str) -> str:
+        return f"{self.letters[column]}{row}"
+
+    def records(self):
+        return zip(self.row_numbers, self.rows)
+
+
+@dataclass
+class Reading:
+    """What read_table found: the sheets it could use, every problem, the safe normalisations applied."""
+
+    format: str
+    sheets: dict[str, Sheet] = field(default_factory=dict)  # spec name -> sheet
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Grid:
+    """A sheet as raw text cells, before any header is known."""
+
+    name: str | None
+    cells: list[list[str]]
+    hidden: bool = False
+    lines: list[int] | None = None  # CSV only: the text line each record starts on
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- raw grids
+
+
+def read_grids(data: bytes, name: str, *, head_only: bool = False) -> tuple[str, list[Grid], list[str]]:
+    """Every sheet as text (hidden ones flagged), with notes on the encoding. head_only: first rows only."""
+    kind = gate.sniff(data, name)
+    if kind == "csv":
+        grid, notes = _csv_grid(data, name)
+        return kind, [grid], notes
+    return kind, _xlsx_grids(data, name, head_only), []
+
+
+def _csv_grid(data: bytes, name: str) -> tuple[Grid, list[str]]:
+    text, notes = decode(data, name)
+    delimiter = sniff_delimiter(text)
+    if delimiter != ",":
+        notes.append(f"{name}: read as a {'semicolon' if delimiter == ';' else 'tab'}-separated file")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    cells, lines, line = [], [], 1
+    try:
+        for record in reader:
+            cells.append(record)
+            lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InvalidFile([Problem(
+            name, f"the CSV cannot be read from text line {line} on ({exc}): a quoted cell that never "
+                  "closes, or a stray quote; fix the quotes or export the sheet again", row=len(cells) + 1)]) from None
+    return Grid(None, cells, lines=lines), notes
+
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 when that is unambiguous."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), [f"{name}: decoded as UTF-16"]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not C1_CONTROLS.search(text):
+        return text, [f"{name}: not UTF-8; decoded as Windows-1252 (Excel's 'CSV' on Windows). Save as "
+                      "'CSV UTF-8' to avoid this"]
+    line = data[:bad].count(b"\n") + 1
+    raise InvalidFile([Problem(
+        name, f"the file is not UTF-8 text: byte {bad:,} (0x{data[bad]:02x}) on line {line} cannot be read; "
+              "save it as 'CSV UTF-8'", row=line)])
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever the first non-blank line uses most."""
+    for line in text.splitlines()[:HEADER_SCAN_ROWS]:
+        counts = {d: line.count(d) for d in DELIMITERS}
+        if any(counts.values()):
+            return max(DELIMITERS, key=lambda d: counts[d])
+    return ","
+
+
+def _xlsx_grids(data: bytes, name: str, head_only: bool) -> list[Grid]:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = []
+        for meta in book.sheets_metadata:
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = _head(sheet) if head_only else sheet.to_python(skip_empty_area=False)
+            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+            grids.append(Grid(meta.name, [[cell_text(v) for v in r] for r in rows], hidden,
+                              merged=list(sheet.merged_cell_ranges or [])))
+        return grids
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise InvalidFile([Problem(name, f"the workbook cannot be read ({exc}); open it in Excel, save it "
+                                         "as .xlsx and try again")]) from None
+
+
+def _head(sheet) -> list[list]:
+    pad = [""] * (sheet.start[1] if sheet.start else 0)  # iter_rows starts at row 1 but at the first used column
+    rows = []
+    for row in sheet.iter_rows():
+        rows.append(pad + list(row))
+        if len(rows) >= HEADER_SCAN_ROWS:
+            break
+    return rows
+
+
+def cell_text(value: object) -> str:
+    """The text a person sees: 1.0 -> '1', dates as ISO so loaders.dates reads them, never 'nan'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------- sheets
+
+
+def read_table(data: bytes, name: str, specs: list[SheetSpec]) -> Reading:
+    """Find each spec's sheet (a CSV is one sheet: the first spec whose header it has), its header row
+    within the first 10 rows, and its data rows; check every cell. Raises InvalidFile only when the
+    file cannot be read at all; everything else is collected in Reading.problems."""
+    kind, grids, notes = read_grids(data, name)
+    reading = Reading(kind, notes=notes)
+    if kind == "csv":
+        _read_csv_sheet(reading, name, grids[0], specs)
+    else:
+        for spec in specs:
+            _read_xlsx_sheet(reading, data, name, grids, spec)
+    return reading
+
+
+def _read_csv_sheet(reading: Reading, name: str, grid: Grid, specs: list[SheetSpec]) -> None:
+    for spec in specs:
+        if find_header(grid, spec)[1] is not None:
+            _take(reading, name, grid, spec)
+            return
+    _take(reading, name, grid, specs[0])
+
+
+def _read_xlsx_sheet(reading: Reading, data: bytes, name: str, grids: list[Grid], spec: SheetSpec) -> None:
+    grid = pick_sheet(reading, name, grids, spec)
+    if grid is None:
+        return
+    sheet = _take(reading, name, grid, spec)
+    if sheet is None:
+        return
+    reading.problems += merged_problems(sheet, grid)
+    if len(data) < OPENPYXL_MAX_BYTES:
+        reading.problems += audit_cells(data, sheet)
+    else:
+        reading.problems.append(sheet.problem(None, None, "the workbook is over 5 MB, so formula and Excel-error "
+                                                          "cells were not checked", severity="warning"))
+
+
+def pick_sheet(reading: Reading, name: str, grids: list[Grid], spec: SheetSpec) -> Grid | None:
+    """The visible sheet named like the spec. Hidden sheets are never picked."""
+    wanted = {header_key(n) for n in (spec.name, *spec.aliases)}
+    named = [g for g in grids if header_key(g.name) in wanted]
+    hidden = [g.name for g in named if g.hidden]
+    if hidden:
+        reading.problems.append(Problem(name, f"hidden sheet {hidden[0]!r} was ignored; unhide it if it holds "
+                                              "the data", sheet=hidden[0], severity="warning"))
+    visible = [g for g in named if not g.hidden]
+    if visible:
+        return visible[0]
+    if spec.required:
+        names = ", ".join(f"'{g.name}'" + (" (hidden)" if g.hidden else "") for g in grids)
+        also = " or ".join(f"'{a}'" for a in spec.aliases)
+        reading.problems.append(Problem(name, f"no visible sheet named '{spec.name}'" + (f" (or {also})" if also else "")
+                                        + f"; the workbook has {names}. Rename the sheet or use the template"))
+    return None
+
+
+def find_header(grid: Grid, spec: SheetSpec) -> tuple[int, int | None, list[str]]:
+    """(best row index, index of the row holding every required header or None, required still missing)."""
+    lookup = spec.lookup()
+    best, best_found = 0, set()
+    for i, row in enumerate(grid.cells[:HEADER_SCAN_ROWS]):
+        found = {lookup[header_key(c)][0] for c in row if header_key(c) in lookup}
+        if set(spec.required_names()) <= found:
+            return i, i, []
+        if len(found) > len(best_found):
+            best, best_found = i, found
+    return best, None, [n for n in spec.required_names() if n not in best_found]
+
+
+def _take(reading: Reading, name: str, grid: Grid, spec: SheetSpec) -> Sheet | None:
+    best, index, missing = find_header(grid, spec)
+    if index is None:
+        reading.problems += header_problems(name, grid, spec, best, missing)
+        return None
+    sheet, problems, notes = build_sheet(name, grid, spec, index)
+    reading.problems += problems
+    reading.notes += notes
+    if sheet is not None:
+        reading.sheets[spec.name] = sheet
+    return sheet
+
+
+def header_problems(name: str, grid: Grid, spec: SheetSpec, best: int, missing: list[str]) -> list[Problem]:
+    row = grid.cells[best] if grid.cells else []
+    written = [c for c in row if c.strip()]
+    if not written or len(missing) == len(spec.required_names()):
+        return [Problem(name, f"no header row found in rows 1-{HEADER_SCAN_ROWS}: expected the columns "
+                              f"{', '.join(spec.required_names())} (English or Spanish names)"
+                              + (f"; the file's row {best + 1} has {written[:12]}" if written else ""), grid.name)]
+    return [Problem(name, f"missing required column '{m}' ({_spellings(spec.column(m))}); header row {best + 1} "
+                          f"has {written}", grid.name, best + 1, m) for m in missing]
+
+
+def _spellings(column: Column) -> str:
+    return "also written " + ", ".join(f"'{s}'" for s in (*column.en[:2], *column.es[:2])) if (
+        column.en or column.es) else "no other spelling"
+
+
+def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[Sheet | None, list[Problem], list[str]]:
+    header = grid.cells[index]
+    lookup = spec.lookup()
+    positions: dict[str, list[int]] = {}
+    languages = set()
+    problems, notes = [], []
+    for col, text in enumerate(header):
+        key = header_key(text)
+        if key in lookup:
+            canonical, language = lookup[key]
+            positions.setdefault(canonical, []).append(col)
+            languages.add(language)
+        elif key:
+            problems.append(Problem(name, "unknown column, not imported", grid.name, index + 1, text,
+                                    severity="warning"))
+    for canonical, cols in positions.items():
+        if len(cols) > 1:
+            refs = ", ".join(f"{column_letter(c)}{index + 1}" for c in cols)
+            problems.append(Problem(name, f"duplicate column '{canonical}' ({refs}); keep one", grid.name,
+                                    index + 1, header[cols[1]]))
+    if index:
+        notes.append(f"{name}{_in(grid)}: header found on row {index + 1}; rows above it skipped")
+    sheet = Sheet(name, grid.name, index + 1, {c: header[p[0]] for c, p in positions.items()},
+                  {c: column_letter(p[0]) for c, p in positions.items()}, [], [], _language(languages))
+    width = len(header)
+    for r in range(index + 1, len(grid.cells)):
+        cells = grid.cells[r]
+        if grid.lines is not None and len(cells) != width and any(c.strip() for c in cells):
+            problems.append(Problem(name, f"text line {grid.lines[r]} has {len(cells)} fields but the header has "
+                                          f"{width}; a separator or quote is missing or extra in that row",
+                                    grid.name, r + 1, value=" | ".join(cells)))
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        sheet.rows.append({c: cells[p[0]] if p[0] < len(cells) else "" for c, p in positions.items()})
+        sheet.row_numbers.append(r + 1)
+    if not sheet.rows:
+        problems.append(Problem(name, f"no data rows below the header (row {index + 1}); an empty import "
+                                      "would change nothing", grid.name, index + 1))
+    if any(p.severity == "error" for p in problems):
+        return None, problems, notes
+    cell_problems, cell_notes = clean_cells(sheet, spec)
+    return sheet, problems + cell_problems, notes + cell_notes
+
+
+def _in(grid: Grid) -> str:
+    return f", sheet '{grid.name}'" if grid.name else ""
+
+
+def _language(languages: set[str | None]) -> str | None:
+    spoken = languages - {None}
+    return spoken.pop() if len(spoken) == 1 else None
+
+
+def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]]:
+    """Trim spaces, strip C0 control characters (noted), refuse NUL and over-long cells."""
+    problems, stripped, trimmed = [], 0, 0
+    for number, row in sheet.records():
+        for column, value in row.items():
+            if "\x00" in value:
+                problems.append(sheet.problem(number, column, f"cell {sheet.cell_ref(number, column)} contains a "
+                                                              "NUL character; remove it", value.replace("\x00", "\\x00")))
+                continue
+            limit = spec.column(column).max_chars
+            if len(value) > limit:
+                problems.append(sheet.problem(number, column, f"cell {sheet.cell_ref(number, column)} has "
+                                                              f"{len(value):,} characters; the limit is {limit:,}",
+                                              value[:40]))
+                continue
+            clean, n = C0_CONTROLS.subn("", value)
+            stripped += n
+            trimmed += clean != clean.strip()
+            row[column] = clean.strip()
+    notes = []
+    where = f"{sheet.file}{_in_sheet(sheet)}"
+    if stripped:
+        notes.append(f"{where}: removed {stripped} control character(s)")
+    if trimmed:
+        notes.append(f"{where}: trimmed spaces around {trimmed} cell(s)")
+    return problems, notes
+
+
+def _in_sheet(sheet: Sheet) -> str:
+    return f", sheet '{sheet.name}'" if sheet.name else ""
+
+
+# ---------------------------------------------------------------- workbook-only checks
+
+
+def merged_problems(sheet: Sheet, grid: Grid) -> list[Problem]:
+    """Merged cells in the header or data rows hide values in all but the first cell: refuse them."""
+    problems = []
+    for (r0, c0), (r1, c1) in grid.merged:
+        if r1 + 1 >= sheet.header_row:
+            ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+            problems.append(sheet.problem(r0 + 1, None, f"merged cells {ref}: unmerge them and fill every cell",
+                                          ref))
+    return problems
+
+
+def audit_cells(data: bytes, sheet: Sheet) -> list[Problem]:
+    """Formula cells, Excel error values and hidden rows, which the fast reader cannot see."""
+    import openpyxl
+
+    try:
+        ws = openpyxl.load_workbook(io.BytesIO(data), data_only=False)[sheet.name]
+    except Exception as exc:  # openpyxl raises many types on damaged parts
+        return [sheet.problem(None, None, f"the workbook cannot be checked ({type(exc).__name__}); save it again "
+                                          "in Excel")]
+    wanted = {letter: column for column, letter in sheet.letters.items()}
+    values = dict(zip(sheet.row_numbers, sheet.rows))
+    problems = []
+    for row in ws.iter_rows(min_row=sheet.header_row + 1):
+        for cell in row:
+            column = wanted.get(cell.column_letter)
+            if column is None or cell.data_type not in ("f", "e"):
+                continue
+            problems.append(_cell_problem(sheet, cell, column, values.get(cell.row, {}).get(column, "")))
+    hidden = [r for r, dim in ws.row_dimensions.items() if dim.hidden and r > sheet.header_row]
+    if hidden:
+        problems.append(sheet.problem(None, None, f"hidden rows {_ranges(hidden)} were imported; check they are "
+                                                  "not drafts", severity="warning"))
+    return problems
+
+
+def _cell_problem(sheet: Sheet, cell, column: str, cached: str) -> Problem:
+    ref = cell.coordinate
+    if cell.data_type == "e":
+        return sheet.problem(cell.row, column, f"cell {ref} contains the Excel error {cell.value}; fix the "
+                                               "formula or type the value", str(cell.value))
+    formula = str(getattr(cell.value, "text", cell.value))
+    if cached:
+        return sheet.problem(cell.row, column, f"cell {ref} is a formula ({formula}); its saved result was "
+                                               "imported", cached, severity="warning")
+    return sheet.problem(cell.row, column, f"cell {ref} is a formula ({formula}) with no saved result; open the "
+                                           "file in Excel and save it, or paste values", formula)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3-5, 9'."""
+    spans: list[list[int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
