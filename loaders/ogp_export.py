@@ -351,11 +351,25 @@ def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: in
 
 
 def _text_array(values: tuple[object, ...]) -> pa.Array:
-    """A column as text; the common all-text column takes the C fast path."""
+    """A column as text: all-text columns take the C fast path, numbers are converted per type, not per cell."""
     try:
         return pa.array(values, pa.string()).fill_null("")
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        return pa.array([_cell_text(v) for v in values], pa.string())
+        cells = np.fromiter(values, dtype=object, count=len(values))
+        kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+        for kind in set(kinds) - {str}:
+            at = kinds == kind
+            cells[at] = _floats_text(cells[at]) if kind is float else [_cell_text(v) for v in cells[at]]
+        return pa.array(cells, pa.string())
+
+
+def _floats_text(values: np.ndarray) -> list[str]:
+    numbers = values.astype("float64")
+    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
+    text = np.empty(len(numbers), dtype=object)
+    text[whole] = numbers[whole].astype("int64").astype(str)
+    text[~whole] = [repr(v) for v in numbers[~whole]]
+    return list(text)
 
 
 def _cell_text(value: object) -> str:
@@ -510,8 +524,12 @@ def repair_float_text(text: pd.Series) -> pd.Series:
     if not noisy.any():
         return text
     repaired = text.copy()
-    repaired[noisy] = [repr(float(v)) for v in text[noisy]]
+    repaired[noisy] = [_repair(v) for v in text[noisy]]
     return repaired
+
+
+def _repair(text: str) -> str:
+    return repr(float(text)) if re.fullmatch(ARTEFACT, text) else text
 
 
 def _date_columns(raw: pd.Series, prefix: str) -> dict[str, pd.Series]:
@@ -622,7 +640,7 @@ def _value_code(spec: Indicator, raw: str) -> str | None:
     if spec.scale_id:
         return scales.resolve(spec.scale_id, raw)
     text = raw.strip()
-    return None if text in TOKENS else repair_float_text(pd.Series([text], dtype="str")).iat[0]
+    return None if text in TOKENS else _repair(text)
 
 
 def _bands(spec: Indicator, codes: dict[str, str | None]) -> dict[str, str | None]:
