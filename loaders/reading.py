@@ -133,16 +133,17 @@ def read_grids(data: bytes, name: str, *, head_only: bool = False) -> tuple[str,
     """Every sheet as text (hidden ones flagged), with notes on the encoding. head_only: first rows only."""
     kind = gate.sniff(data, name)
     if kind == "csv":
-        grid, notes = _csv_grid(data, name)
+        grid, notes = _csv_grid(data, name, HEADER_SCAN_ROWS if head_only else None)
         return kind, [grid], notes
     return kind, _xlsx_grids(data, name, head_only), []
 
 
-def _csv_grid(data: bytes, name: str) -> tuple[Grid, list[str]]:
+def _csv_grid(data: bytes, name: str, limit: int | None = None) -> tuple[Grid, list[str]]:
     text, notes = decode(data, name)
     delimiter = sniff_delimiter(text)
     if delimiter != ",":
         notes.append(f"{name}: read as a {'semicolon' if delimiter == ';' else 'tab'}-separated file")
+    csv.field_size_limit(max(csv.field_size_limit(), gate.MAX_FILE_BYTES))  # long cells get a located error later
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     cells, lines, line = [], [], 1
     try:
@@ -150,6 +151,8 @@ def _csv_grid(data: bytes, name: str) -> tuple[Grid, list[str]]:
             cells.append(record)
             lines.append(line)
             line = reader.line_num + 1
+            if len(cells) == limit:
+                break
     except csv.Error as exc:
         raise InvalidFile([Problem(
             name, f"the CSV cannot be read from text line {line} on ({exc}): a quoted cell that never "
@@ -233,34 +236,41 @@ def cell_text(value: object) -> str:
 # ---------------------------------------------------------------- sheets
 
 
-def read_table(data: bytes, name: str, specs: list[SheetSpec]) -> Reading:
-    """Find each spec's sheet (a CSV is one sheet: the first spec whose header it has), its header row
-    within the first 10 rows, and its data rows; check every cell. Raises InvalidFile only when the
-    file cannot be read at all; everything else is collected in Reading.problems."""
+def read_table(data: bytes, name: str, specs: list[SheetSpec], *, by_name: bool = True) -> Reading:
+    """Find the sheets, each one's header row within the first 10 rows, and the data rows; check every cell.
+
+    by_name (workbooks): each spec is its own sheet, found by name or alias (the NAP template). Otherwise,
+    and always for a CSV, the specs are alternatives and the first visible sheet holding one's header wins.
+    Raises InvalidFile only when the file cannot be read at all; everything else is in Reading.problems.
+    """
     kind, grids, notes = read_grids(data, name)
     reading = Reading(kind, notes=notes)
-    if kind == "csv":
-        _read_csv_sheet(reading, name, grids[0], specs)
-    else:
+    if kind == "xlsx" and by_name:
         for spec in specs:
-            _read_xlsx_sheet(reading, data, name, grids, spec)
+            _take_checked(reading, data, name, pick_sheet(reading, name, grids, spec), spec)
+    else:
+        grid, spec = _first_match(reading, name, grids, specs)
+        _take_checked(reading, data, name, grid, spec)
     return reading
 
 
-def _read_csv_sheet(reading: Reading, name: str, grid: Grid, specs: list[SheetSpec]) -> None:
-    for spec in specs:
-        if find_header(grid, spec)[1] is not None:
-            _take(reading, name, grid, spec)
-            return
-    _take(reading, name, grid, specs[0])
+def _first_match(reading: Reading, name: str, grids: list[Grid], specs: list[SheetSpec]) -> tuple[Grid | None, SheetSpec]:
+    """The visible sheet and spec whose header is found, else the pair that came closest (for its message)."""
+    for g in grids:
+        if g.hidden:
+            reading.problems.append(Problem(name, "hidden sheet ignored; unhide it if it holds the data", g.name,
+                                            severity="warning"))
+    visible = [g for g in grids if not g.hidden]
+    if not visible:
+        reading.problems.append(Problem(name, "the workbook has no visible sheet"))
+        return None, specs[0]
+    pairs = [(g, spec) for g in visible for spec in specs]
+    return min(pairs, key=lambda pair: len(find_header(pair[0], pair[1])[2]) / len(pair[1].required_names()))
 
 
-def _read_xlsx_sheet(reading: Reading, data: bytes, name: str, grids: list[Grid], spec: SheetSpec) -> None:
-    grid = pick_sheet(reading, name, grids, spec)
-    if grid is None:
-        return
-    sheet = _take(reading, name, grid, spec)
-    if sheet is None:
+def _take_checked(reading: Reading, data: bytes, name: str, grid: Grid | None, spec: SheetSpec) -> None:
+    sheet = _take(reading, name, grid, spec) if grid is not None else None
+    if sheet is None or reading.format != "xlsx":
         return
     reading.problems += merged_problems(sheet, grid)
     if len(data) < OPENPYXL_MAX_BYTES:
@@ -350,7 +360,7 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[She
         if len(cols) > 1:
             refs = ", ".join(f"{column_letter(c)}{index + 1}" for c in cols)
             problems.append(Problem(name, f"duplicate column '{canonical}' ({refs}); keep one", grid.name,
-                                    index + 1, header[cols[1]]))
+                                    index + 1, header[cols[1]], header[cols[1]]))
     if index:
         notes.append(f"{name}{_in(grid)}: header found on row {index + 1}; rows above it skipped")
     sheet = Sheet(name, grid.name, index + 1, {c: header[p[0]] for c, p in positions.items()},
@@ -445,7 +455,7 @@ def audit_cells(data: bytes, sheet: Sheet) -> list[Problem]:
     problems = []
     for row in ws.iter_rows(min_row=sheet.header_row + 1):
         for cell in row:
-            column = wanted.get(cell.column_letter)
+            column = wanted.get(column_letter(cell.column - 1))
             if column is None or cell.data_type not in ("f", "e"):
                 continue
             problems.append(_cell_problem(sheet, cell, column, values.get(cell.row, {}).get(column, "")))

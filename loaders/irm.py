@@ -1,0 +1,161 @@
+"""IRM ratings as published, one row per commitment, indicator and report (either methodology), and
+plan-level IRM summary counts ('3 commitments with significant early results'). Both become
+`assessment` rows with the published text, its canonical code on a scale, the band and any missing reason.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from loaders.batch import Batch, SourceInfo, stable_id
+from loaders.checks import Checker, frame, options, provenance
+from loaders.reading import Column, SheetSpec, read_table
+from monitor import scales
+
+KIND = "irm_ratings"
+SUMMARY_KIND = "irm_summary"
+
+# indicator -> (scale, methodology when the indicator alone says so)
+INDICATORS = {
+    "completion": ("completion", None),
+    "early_results": ("early_results", "irm_refresh"),
+    "did_it_open_government": ("did_it_open_government", "irm_legacy"),
+    "potential_impact": ("potential_impact", "irm_legacy"),
+    "potential_for_results": ("potential_for_results", "irm_refresh"),
+    "specificity": ("specificity", "irm_legacy"),
+    "verifiable": ("yes_no", "irm_refresh"),
+    "relevance": ("yes_no", None),
+    "starred": ("yes_no", "irm_legacy"),
+    "web_ambition": ("web_ambition", "ogp_web"),
+    "change_in_completion": ("change_in_completion", "irm_legacy"),
+}
+METHODOLOGIES = options({"irm_legacy": ("legacy", "irm legacy"), "irm_refresh": ("refresh", "refreshed", "irm refresh"),
+                         "ogp_web": ("ogp web", "web")})
+NOT_RATED = {"not yet coded": "not_yet_coded", "not public": "not_public"}
+COUNT = re.compile(r"\s*(\d+(?:[.,]\d+)?)")
+
+RATINGS = SheetSpec("IRM ratings", ("Ratings", "Calificaciones"), (
+    Column("commitment_id", ("Commitment ID", "OGP ID"), ("ID del compromiso", "ID compromiso"), True),
+    Column("report", ("Report", "IRM report"), ("Informe", "Reporte"), True),
+    Column("methodology", ("Methodology",), ("Metodología",)),
+    Column("indicator", ("Indicator",), ("Indicador",), True),
+    Column("qualifier", ("Qualifier",), ("Calificador",)),
+    Column("value", ("Value", "Rating"), ("Valor", "Calificación"), True),
+    Column("as_of", ("As of", "Date"), ("Fecha",)),
+    Column("source_url", ("Source URL", "Source"), ("URL de la fuente", "Fuente")),
+    Column("quote", ("Quote", "Rationale"), ("Cita", "Justificación")),
+))
+
+SUMMARY = SheetSpec("IRM summary", ("Summary", "Resumen"), (
+    Column("action_plan_id", ("Action Plan ID", "Plan ID"), ("ID del plan de acción", "ID del plan"), True),
+    Column("report", ("Report", "IRM report"), ("Informe", "Reporte"), True),
+    Column("indicator", ("Indicator",), ("Indicador",), True),
+    Column("band_or_value", ("Band", "Value", "Band or value"), ("Banda", "Valor")),
+    Column("count", ("Count", "Number of commitments"), ("Cantidad", "Número de compromisos"), True),
+    Column("as_of", ("As of", "Date"), ("Fecha",)),
+    Column("source_url", ("Source URL", "Source"), ("URL de la fuente", "Fuente")),
+    Column("quote", ("Quote",), ("Cita",)),
+))
+
+COLUMNS = ["assessment_id", "subject_type", "subject_id", "indicator", "qualifier", "assessor", "report",
+           "methodology", "scale_id", "value_raw", "value_code", "value_numeric", "band", "missing_reason", "as_of",
+           "rationale", "source_url", "source_sheet", "source_row", "source_column"]
+
+
+def matches(headers: list[str]) -> bool:
+    return RATINGS.matches(headers)
+
+
+def matches_summary(headers: list[str]) -> bool:
+    return SUMMARY.matches(headers)
+
+
+def load(data: bytes, name: str) -> Batch:
+    """IRM ratings per commitment: each published label mapped onto its scale, or an error listing the labels."""
+    return _load(data, name, RATINGS, KIND, _rating)
+
+
+def load_summary(data: bytes, name: str) -> Batch:
+    """Plan-level counts as published: indicator '<indicator>_count', qualifier = the band, value = the count."""
+    return _load(data, name, SUMMARY, SUMMARY_KIND, _summary)
+
+
+def _load(data: bytes, name: str, spec: SheetSpec, kind: str, build) -> Batch:
+    reading = read_table(data, name, [spec], by_name=False)
+    batch = Batch(SourceInfo.of(Path(name), kind, data, name), problems=list(reading.problems),
+                  notes=list(reading.notes))
+    sheet = reading.sheets.get(spec.name)
+    if sheet is None:
+        return batch
+    check = Checker(sheet)
+    records = [build(check, row, r) for row, r in sheet.records()]
+    check.unique([(r["source_row"], r["assessment_id"]) for r in records], "indicator",
+                 "the same subject, indicator, qualifier and report")
+    batch.tables["assessment"] = frame(records, COLUMNS)
+    batch.problems += check.problems
+    return batch
+
+
+def indicator_key(raw: str) -> str:
+    """'Did it open government?' -> 'did_it_open_government'."""
+    return re.sub(r"[^a-z0-9]+", "_", scales.fold(raw)).strip("_")
+
+
+def _rating(check: Checker, row: int, r: dict[str, str]) -> dict:
+    subject = check.identifier(row, r, "commitment_id")
+    indicator = indicator_key(check.required(row, r, "indicator"))
+    scale_id, implied = INDICATORS.get(indicator, (None, None))
+    if indicator and scale_id is None:
+        check.error(row, "indicator", f"{check.where(row, 'indicator')}: unknown indicator {r['indicator']!r}; "
+                                      f"known: {', '.join(INDICATORS)}", r["indicator"])
+    methodology = check.choice(row, r, "methodology", METHODOLOGIES) or implied
+    raw = check.required(row, r, "value")
+    code, missing = _rated(check, row, raw, scale_id)
+    return _assessment(check, row, r, "commitment", subject, indicator, r.get("qualifier", ""), methodology=methodology,
+                       scale_id=scale_id, value_raw=raw or None, value_code=code, value_numeric=None,
+                       band=scales.band(scale_id, code) if scale_id else None, missing_reason=missing)
+
+
+def _rated(check: Checker, row: int, raw: str, scale_id: str | None) -> tuple[str | None, str | None]:
+    """(code, missing reason): a label on the scale, or a token saying why there is none."""
+    if not raw or scale_id is None:
+        return None, None
+    code = scales.resolve(scale_id, raw)
+    if code:
+        return code, None
+    missing = scales.missing_reason(raw) or NOT_RATED.get(scales.fold(raw).replace("_", " "))
+    if missing is None:
+        labels = ", ".join(scales.allowed_labels(scale_id))
+        check.error(row, "value", f"{check.where(row, 'value')}: {raw!r} is not a label of the {scale_id} scale; "
+                                  f"allowed: {labels}, or ND, NR, NA, not yet coded, not public", raw)
+    return None, missing
+
+
+def _summary(check: Checker, row: int, r: dict[str, str]) -> dict:
+    plan = check.identifier(row, r, "action_plan_id")
+    indicator = indicator_key(check.required(row, r, "indicator"))
+    raw_band = r.get("band_or_value", "")
+    scale_id = INDICATORS.get(indicator, (None,))[0]
+    code = scales.resolve(scale_id, raw_band) if scale_id and raw_band else None
+    count_raw = check.required(row, r, "count")
+    count = COUNT.match(count_raw)
+    if count_raw and count is None:
+        check.error(row, "count", f"{check.where(row, 'count')}: {count_raw!r} does not start with a number", count_raw)
+    return _assessment(check, row, r, "action_plan", plan, f"{indicator}_count",
+                       code or indicator_key(raw_band), methodology=None, scale_id=None, value_raw=count_raw or None,
+                       value_code=None, value_numeric=float(count[1].replace(",", ".")) if count else None,
+                       band=scales.band(scale_id, code) if code else None, missing_reason=None,
+                       source_column="count")
+
+
+def _assessment(check: Checker, row: int, r: dict[str, str], subject_type: str, subject_id: str, indicator: str,
+                qualifier: str, *, source_column: str = "value", **values) -> dict:
+    report = check.required(row, r, "report")
+    as_of = check.date(row, r, "as_of")
+    key = (subject_type, subject_id, indicator, qualifier, "irm", report)
+    return {
+        "assessment_id": stable_id(*key), "subject_type": subject_type, "subject_id": subject_id,
+        "indicator": indicator, "qualifier": qualifier, "assessor": "irm", "report": report, **values,
+        "as_of": as_of.value, "rationale": r.get("quote") or None, "source_url": r.get("source_url") or None,
+        **provenance(check.sheet, row), "source_column": check.sheet.headers.get(source_column, source_column),
+    }
