@@ -1,0 +1,30 @@
+"""Entry point: `streamlit run dashboard.py`. Language, navigation and the first-run database build.
+
+Page titles go through the catalogues, so the language switch is drawn before the navigation.
+"""
+import streamlit as st
+
+from monitor import web
+
+st.set_page_config(page_title=web.tr("app.title"), page_icon=":material/flag:", layout="wide")
+
+lang = web.language_switch()
+web.ensure_database()
+
+PAGES = {
+    web.tr("nav.monitor"): [
+        st.Page("pages/overview.py", title=web.tr("nav.overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/watchlist.py", title=web.tr("nav.watchlist"), icon=":material/priority_high:"),
+        st.Page("pages/commitment.py", title=web.tr("nav.commitment"), icon=":material/description:"),
+        st.Page("pages/compare.py", title=web.tr("nav.compare"), icon=":material/compare_arrows:"),
+    ],
+    web.tr("nav.data"): [
+        st.Page("pages/meeting_pack.py", title=web.tr("nav.meeting_pack"), icon=":material/table_view:"),
+        st.Page("pages/data.py", title=web.tr("nav.import"), icon=":material/upload_file:"),
+    ],
+}
+
+page = st.navigation(PAGES)
+web.note_page(page.url_path)
+st.sidebar.caption(web.tr("app.title"))
+page.run()
