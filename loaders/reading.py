@@ -377,9 +377,11 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[She
             continue
         sheet.rows.append({c: cells[p[0]] if p[0] < len(cells) else "" for c, p in positions.items()})
         sheet.row_numbers.append(r + 1)
-    if not sheet.rows:
+    if not sheet.rows and (spec.required or grid.lines is not None):
         problems.append(Problem(name, f"no data rows below the header (row {index + 1}); an empty import "
                                       "would change nothing", grid.name, index + 1))
+    elif not sheet.rows:
+        return None, problems, notes + [f"{name}{_in(grid)}: no rows (optional sheet)"]
     if any(p.severity == "error" for p in problems):
         return None, problems, notes
     cell_problems, cell_notes = clean_cells(sheet, spec)
