@@ -254,7 +254,8 @@ def read_table(data: bytes, name: str, specs: list[SheetSpec], *, by_name: bool 
     return reading
 
 
-def _first_match(reading: Reading, name: str, grids: list[Grid], specs: list[SheetSpec]) -> tuple[Grid | None, SheetSpec]:
+def _first_match(reading: Reading, name: str, grids: list[Grid],
+                 specs: list[SheetSpec]) -> tuple[Grid | None, SheetSpec]:
     """The visible sheet and spec whose header is found, else the pair that came closest (for its message)."""
     for g in grids:
         if g.hidden:
@@ -294,8 +295,9 @@ def pick_sheet(reading: Reading, name: str, grids: list[Grid], spec: SheetSpec) 
     if spec.required:
         names = ", ".join(f"'{g.name}'" + (" (hidden)" if g.hidden else "") for g in grids)
         also = " or ".join(f"'{a}'" for a in spec.aliases)
-        reading.problems.append(Problem(name, f"no visible sheet named '{spec.name}'" + (f" (or {also})" if also else "")
-                                        + f"; the workbook has {names}. Rename the sheet or use the template"))
+        named_like = f"'{spec.name}'" + (f" (or {also})" if also else "")
+        reading.problems.append(Problem(name, f"no visible sheet named {named_like}; the workbook has {names}. "
+                                              "Rename the sheet or use the template"))
     return None
 
 
@@ -342,11 +344,29 @@ def _spellings(column: Column) -> str:
 
 
 def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[Sheet | None, list[Problem], list[str]]:
+    """The sheet below header row `index`, or None with the reasons it cannot be used."""
+    positions, languages, problems = _map_header(name, grid, spec, index)
     header = grid.cells[index]
-    lookup = spec.lookup()
+    notes = [f"{name}{_in(grid.name)}: header found on row {index + 1}; rows above it skipped"] if index else []
+    sheet = Sheet(name, grid.name, index + 1, {c: header[p[0]] for c, p in positions.items()},
+                  {c: column_letter(p[0]) for c, p in positions.items()}, [], [], _language(languages))
+    problems += _collect_rows(sheet, grid, positions, index)
+    if not sheet.rows and (spec.required or grid.lines is not None):
+        problems.append(Problem(name, f"no data rows below the header (row {index + 1}); an empty import "
+                                      "would change nothing", grid.name, index + 1))
+    elif not sheet.rows:
+        return None, problems, notes + [f"{name}{_in(grid.name)}: no rows (optional sheet)"]
+    if any(p.severity == "error" for p in problems):
+        return None, problems, notes
+    cell_problems, cell_notes = clean_cells(sheet, spec)
+    return sheet, problems + cell_problems, notes + cell_notes
+
+
+def _map_header(name: str, grid: Grid, spec: SheetSpec, index: int):
+    """Canonical column -> positions, the languages the headers are written in, and header problems."""
+    header, lookup = grid.cells[index], spec.lookup()
     positions: dict[str, list[int]] = {}
-    languages = set()
-    problems, notes = [], []
+    languages, problems = set(), []
     for col, text in enumerate(header):
         key = header_key(text)
         if key in lookup:
@@ -361,35 +381,28 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[She
             refs = ", ".join(f"{column_letter(c)}{index + 1}" for c in cols)
             problems.append(Problem(name, f"duplicate column '{canonical}' ({refs}); keep one", grid.name,
                                     index + 1, header[cols[1]], header[cols[1]]))
-    if index:
-        notes.append(f"{name}{_in(grid)}: header found on row {index + 1}; rows above it skipped")
-    sheet = Sheet(name, grid.name, index + 1, {c: header[p[0]] for c, p in positions.items()},
-                  {c: column_letter(p[0]) for c, p in positions.items()}, [], [], _language(languages))
-    width = len(header)
+    return positions, languages, problems
+
+
+def _collect_rows(sheet: Sheet, grid: Grid, positions: dict[str, list[int]], index: int) -> list[Problem]:
+    """Non-blank rows below the header; a CSV record with a different field count is an error."""
+    problems, width = [], len(grid.cells[index])
     for r in range(index + 1, len(grid.cells)):
         cells = grid.cells[r]
-        if grid.lines is not None and len(cells) != width and any(c.strip() for c in cells):
-            problems.append(Problem(name, f"text line {grid.lines[r]} has {len(cells)} fields but the header has "
-                                          f"{width}; a separator or quote is missing or extra in that row",
-                                    grid.name, r + 1, value=" | ".join(cells)))
-            continue
         if not any(c.strip() for c in cells):
+            continue
+        if grid.lines is not None and len(cells) != width:
+            problems.append(Problem(sheet.file, f"text line {grid.lines[r]} has {len(cells)} fields but the header "
+                                                f"has {width}; a separator or quote is missing or extra in that row",
+                                    grid.name, r + 1, value=" | ".join(cells)))
             continue
         sheet.rows.append({c: cells[p[0]] if p[0] < len(cells) else "" for c, p in positions.items()})
         sheet.row_numbers.append(r + 1)
-    if not sheet.rows and (spec.required or grid.lines is not None):
-        problems.append(Problem(name, f"no data rows below the header (row {index + 1}); an empty import "
-                                      "would change nothing", grid.name, index + 1))
-    elif not sheet.rows:
-        return None, problems, notes + [f"{name}{_in(grid)}: no rows (optional sheet)"]
-    if any(p.severity == "error" for p in problems):
-        return None, problems, notes
-    cell_problems, cell_notes = clean_cells(sheet, spec)
-    return sheet, problems + cell_problems, notes + cell_notes
+    return problems
 
 
-def _in(grid: Grid) -> str:
-    return f", sheet '{grid.name}'" if grid.name else ""
+def _in(sheet_name: str | None) -> str:
+    return f", sheet '{sheet_name}'" if sheet_name else ""
 
 
 def _language(languages: set[str | None]) -> str | None:
@@ -403,8 +416,9 @@ def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]
     for number, row in sheet.records():
         for column, value in row.items():
             if "\x00" in value:
-                problems.append(sheet.problem(number, column, f"cell {sheet.cell_ref(number, column)} contains a "
-                                                              "NUL character; remove it", value.replace("\x00", "\\x00")))
+                ref = sheet.cell_ref(number, column)
+                problems.append(sheet.problem(number, column, f"cell {ref} contains a NUL character; remove it",
+                                              value.replace("\x00", "\\x00")))
                 continue
             limit = spec.column(column).max_chars
             if len(value) > limit:
@@ -417,16 +431,12 @@ def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]
             trimmed += clean != clean.strip()
             row[column] = clean.strip()
     notes = []
-    where = f"{sheet.file}{_in_sheet(sheet)}"
+    where = f"{sheet.file}{_in(sheet.name)}"
     if stripped:
         notes.append(f"{where}: removed {stripped} control character(s)")
     if trimmed:
         notes.append(f"{where}: trimmed spaces around {trimmed} cell(s)")
     return problems, notes
-
-
-def _in_sheet(sheet: Sheet) -> str:
-    return f", sheet '{sheet.name}'" if sheet.name else ""
 
 
 # ---------------------------------------------------------------- workbook-only checks
