@@ -25,6 +25,6 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-web.note_page(page.url_path)
+web.visit(page.url_path)
 st.sidebar.caption(web.tr("app.title"))
 page.run()

@@ -27,7 +27,8 @@ from monitor.queries import RAG_COLOUR
 MAX_UPLOAD_MB = 10
 UPLOAD_TYPES = ("csv", "xlsx")
 BADGE_COLOUR = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
-DOT = {"red": "🔴", "amber": "🟠", "green": "🟢", "grey": "⚪"}
+CELL_STYLE = {"red": "background-color: #F8D7DA; color: #7A1C24", "amber": "background-color: #FFF0CC; color: #6B4E00",
+              "green": "background-color: #D7EFD9; color: #1E5A24", "grey": "background-color: #ECECEC; color: #333333"}
 COMPLETION_CODES = ("not_started", "limited", "in_progress", "substantial", "complete", "withdrawn", "no_evidence")
 RESULTS_BANDS = ("negative", "none", "some", "strong", "top")
 _IMPORT_LOCK = threading.Lock()  # one import at a time per process: the single writer
@@ -136,9 +137,9 @@ def language_switch() -> str:
 
 # --- filters in the URL ---------------------------------------------------------------------------
 
-def note_page(page_key: str) -> None:
-    """Remember the page being drawn; a page switch clears the URL, and filters must survive it."""
-    st.session_state["_page_changed"] = st.session_state.get("_page") != page_key
+def visit(page_key: str) -> None:
+    """Called by the entry point on every run: a page switch clears the URL, and filters must survive it."""
+    st.session_state["_switched"] = st.session_state.get("_page") != page_key
     st.session_state["_page"] = page_key
 
 
@@ -170,13 +171,17 @@ def _valid(f: Filters, options: dict) -> Filters:
 
 
 def sidebar_filters() -> Filters:
-    """The shared filter widgets; the URL and the widgets stay in step both ways."""
+    """The shared filter widgets; the URL and the widgets stay in step both ways.
+
+    A URL that differs from what this session last wrote (a shared link, a reload, Back) wins over the
+    widgets; otherwise the widgets win and are written to the URL."""
     options = read("filter_options")
     url = _valid(_url_filters(), options)
     last = st.session_state.get("_filters")
-    if st.session_state.get("_page_changed") and url.is_empty() and last and not last.is_empty():
+    switched = st.session_state.pop("_switched", False)
+    if switched and url.is_empty() and last and not last.is_empty():
         url = last  # the page switch cleared the URL: carry the filters over
-    if url != last or st.session_state.get("_page_changed"):
+    if url != last or switched:
         _adopt(url)
     chosen = _filter_widgets(options)
     _write_url(chosen)
@@ -229,10 +234,10 @@ def rag_text(rag: str | None) -> str:
     return tr(f"rag.{rag or 'unknown'}")
 
 
-def rag_cell(rag: str | None) -> str:
-    """Table text: a coloured dot AND the words, so colour is never the only signal."""
-    rag = rag or "unknown"
-    return f"{DOT[RAG_COLOUR[rag]]} {rag_text(rag)}"
+def with_status_colours(table: pd.DataFrame, column: str, rags) -> "pd.io.formats.style.Styler":
+    """Colour the status cells by red/amber/green; the cell text already says the status in words."""
+    styles = [CELL_STYLE[RAG_COLOUR.get(r or "unknown", "grey")] for r in rags]
+    return table.style.apply(lambda _: styles, subset=[column], axis=0)
 
 
 def rag_badge(rag: str | None, container=st) -> None:
@@ -261,7 +266,8 @@ def commitment_href(commitment_id: str) -> str:
 
 
 def fmt(value) -> str:
-    return fmt_date(value, lang())
+    """ISO date in the current language's words for 'no date' (Timestamps shown as dates, not datetimes)."""
+    return fmt_date(_as_date(value), lang())
 
 
 # --- downloads ------------------------------------------------------------------------------------

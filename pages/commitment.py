@@ -59,9 +59,9 @@ def status_line(row: dict) -> None:
                                              ("civil_society", "cso_status", "cso_status_date"),
                                              ("support_unit", "su_status", "su_status_date"),
                                              ("irm", "irm_completion", "irm_completion_date"))):
-        reading = completion_label(row[field], lg)
-        col.metric(web.tr(f"assessor.{who}"), reading,
-                   help=web.tr("commitment.as_of", date=web.fmt(row[when])) if row[field] else None)
+        col.markdown(f"**{web.tr(f'assessor.{who}')}**  \n{completion_label(row[field], lg)}")
+        if row[field]:
+            col.caption(web.tr("commitment.as_of", date=web.fmt(row[when])))
     if row["assessors_disagree"]:
         st.warning(web.tr("commitment.disagree"), icon=":material/warning:")
 
@@ -138,13 +138,15 @@ def milestones(commitment_id: str) -> None:
         web.tr("col.flag"): [flag(r) for r in data.to_dict("records")],
         web.tr("col.responsible"): data["responsible"],
     })
-    st.dataframe(shown, hide_index=True, key="milestones_table")
+    rags = ["overdue" if r["is_overdue"] is True else "complete" if r["is_closed"] else "unknown"
+            for r in data.to_dict("records")]
+    st.dataframe(web.with_status_colours(shown, web.tr("col.flag"), rags), hide_index=True, key="milestones_table")
 
 
 def flag(r: dict) -> str:
     if r["is_overdue"] is True:
-        return "🔴 " + web.tr("commitment.overdue_by", days=f"{int(r['days_past_due']):,}")
-    return "🟢 " + web.tr("rag.complete") if r["is_closed"] else ""
+        return web.tr("commitment.overdue_by", days=f"{int(r['days_past_due']):,}")
+    return web.tr("rag.complete") if r["is_closed"] else ""
 
 
 def timeline(data: pd.DataFrame) -> go.Figure:
@@ -159,9 +161,10 @@ def timeline(data: pd.DataFrame) -> go.Figure:
         fig.add_trace(go.Scatter(x=part["due_date"], y=names[mask], mode="markers", name=name,
                                  marker=dict(color=colour, size=13, symbol=symbol),
                                  hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra>" + name + "</extra>"))
-    fig.add_vline(x=pd.Timestamp.today().normalize(), line_dash="dot", line_color="#555")
-    fig.update_layout(height=140 + 34 * len(dated), margin=dict(l=0, r=0, t=30, b=0),
-                      legend=dict(orientation="h", y=1.1), yaxis=dict(autorange="reversed"),
+    fig.add_vline(x=pd.Timestamp.today().normalize(), line_dash="dot", line_color="#555",
+                  annotation_text=web.tr("commitment.today"), annotation_position="top")
+    fig.update_layout(height=160 + 34 * len(dated), margin=dict(l=0, r=0, t=60, b=0),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom"), yaxis=dict(autorange="reversed"),
                       xaxis_title=web.tr("col.due"))
     return fig
 
@@ -179,9 +182,10 @@ def progress(commitment_id: str) -> None:
                        who=data["assessor"].map(lambda a: web.tr(f"assessor.{a}")))
     grid = data.pivot_table(index="period", columns="who", values="reading", aggfunc=lambda s: " / ".join(s))
     codes = data.dropna(subset=["status_code"]).groupby("period")["status_code"].nunique()
-    grid[web.tr("col.flag")] = [("⚠ " + web.tr("commitment.disagree_short")) if codes.get(p, 0) > 1 else ""
+    grid[web.tr("col.flag")] = [web.tr("commitment.disagree_short") if codes.get(p, 0) > 1 else ""
                                 for p in grid.index]
-    styled = grid.reset_index().style.apply(_highlight, axis=1, column=web.tr("col.flag"))
+    grid = grid.reset_index().rename(columns={"period": web.tr("col.period")})
+    styled = grid.style.apply(_highlight, axis=1, column=web.tr("col.flag"))
     st.dataframe(styled, hide_index=True, key="progress_table")
     with st.expander(web.tr("commitment.progress_detail")):
         st.dataframe(pd.DataFrame({
@@ -194,7 +198,7 @@ def progress(commitment_id: str) -> None:
 
 
 def _highlight(row: pd.Series, column: str) -> list[str]:
-    return ["background-color: #FDECEA" if row[column] else ""] * len(row)
+    return [web.CELL_STYLE["amber"] if row[column] else ""] * len(row)
 
 
 def evidence(data: pd.DataFrame) -> None:

@@ -37,8 +37,8 @@ def bars(data: pd.DataFrame, label: pd.Series, key: str) -> None:
     for colour, hexa in SERIES:
         fig.add_trace(go.Bar(y=label, x=data[colour], name=web.tr(f"overview.{colour}"), orientation="h",
                              marker_color=hexa, text=data[colour], textposition="inside"))
-    fig.update_layout(barmode="stack", height=140 + 32 * len(data), margin=dict(l=0, r=0, t=30, b=0),
-                      legend=dict(orientation="h", y=1.1), yaxis=dict(autorange="reversed"))
+    fig.update_layout(barmode="stack", height=150 + 32 * len(data), margin=dict(l=0, r=0, t=60, b=0),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom"), yaxis=dict(autorange="reversed"))
     st.plotly_chart(fig, key=key)
 
 
@@ -78,11 +78,13 @@ def policy_area(filters, options) -> None:
     data = web.read("compare", scoped, "member_code")
     show(data, data["member_name"].fillna(data["member_code"]), "area")
     rows = web.read("commitments", scoped, limit=500)
-    st.dataframe(pd.DataFrame({
+    table = pd.DataFrame({
         web.tr("col.id"): rows["commitment_id"].map(web.commitment_href),
-        web.tr("col.status"): rows["rag"].map(web.rag_cell),
+        web.tr("col.status"): rows["rag"].map(web.rag_text),
         web.tr("col.member"): rows["member_name"], web.tr("col.title"): rows["title"],
-    }), hide_index=True, key="area_commitments", column_config={
+    })
+    st.dataframe(web.with_status_colours(table, web.tr("col.status"), rows["rag"]), hide_index=True,
+                 key="area_commitments", column_config={
         web.tr("col.id"): st.column_config.LinkColumn(display_text=r"id=([A-Za-z0-9_.-]+)", width="small")})
 
 

@@ -54,8 +54,8 @@ def run_import(batch) -> None:
 
 
 def intake() -> None:
-    upload = st.file_uploader(web.tr("data.upload"), type=list(web.UPLOAD_TYPES),
-                              max_upload_size=web.MAX_UPLOAD_MB, help=web.tr("data.upload_help"))
+    # No `type=`: Streamlit would raise on another extension; upload_problem says it in words instead.
+    upload = st.file_uploader(web.tr("data.upload"), max_upload_size=web.MAX_UPLOAD_MB, help=web.tr("data.upload_help"))
     if upload is None:
         st.caption(web.tr("data.kinds"))
         return

@@ -9,7 +9,7 @@ from monitor.i18n import band_label, completion_label
 from monitor.metrics import what_to_raise
 
 COLOURS = {"red": "#B22222", "amber": "#E69F00", "green": "#2E7D32", "grey": "#9E9E9E"}
-MANY_PLANS = 20  # above this, per-plan bars are unreadable: group by member instead
+MANY = 20  # above this many bars a chart is unreadable: group by member, then by region
 
 
 def headline(h: dict) -> None:
@@ -54,7 +54,7 @@ def group_labels(by: str) -> dict:
     options = web.read("filter_options")
     if by == "action_plan_id":
         return {p[0]: web.plan_label(p, web.lang()) for p in options["plans"]}
-    return dict(options["members"]) if by == "member_code" else {}
+    return dict(options["members"]) if by == "member_code" else {}  # regions are their own labels
 
 
 def stacked(f, column: str, by: str, order: list, label, colour) -> go.Figure:
@@ -68,8 +68,8 @@ def stacked(f, column: str, by: str, order: list, label, colour) -> go.Figure:
                  category_orders={"label": [label(v) for v in present]},
                  color_discrete_map={label(v): colour(v) for v in present},
                  labels={"group": "", "n": web.tr("overview.count"), "label": ""})
-    fig.update_layout(height=120 + 28 * data["group"].nunique(), margin=dict(l=0, r=0, t=30, b=0),
-                      legend=dict(orientation="h", y=1.08), yaxis=dict(autorange="reversed"))
+    fig.update_layout(height=150 + 28 * data["group"].nunique(), margin=dict(l=0, r=0, t=60, b=0),
+                      legend=dict(orientation="h", y=1.0, yanchor="bottom"), yaxis=dict(autorange="reversed"))
     return fig
 
 
@@ -115,7 +115,7 @@ def heatmap(f) -> None:
     fig = go.Figure(go.Heatmap(z=grid.values, x=x, y=y, text=grid.values, texttemplate="%{text}",
                                colorscale="Blues", showscale=False,
                                hovertemplate="%{y} / %{x}: %{z}<extra></extra>"))
-    fig.update_layout(height=140 + 50 * len(y), margin=dict(l=0, r=0, t=10, b=0),
+    fig.update_layout(height=140 + 50 * len(y), margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"),
                       xaxis_title=web.tr("overview.irm_completion"), yaxis_title=web.tr("overview.ambition"))
     st.plotly_chart(fig, key="chart_heatmap")
 
@@ -126,7 +126,7 @@ def table(f) -> None:
     total = web.read("count_commitments", f)
     shown = pd.DataFrame({
         web.tr("col.id"): rows["commitment_id"].map(web.commitment_href),
-        web.tr("col.status"): rows["rag"].map(web.rag_cell),
+        web.tr("col.status"): rows["rag"].map(web.rag_text),
         web.tr("col.member"): rows["member_name"],
         web.tr("col.plan"): rows["plan_number"].map(lambda n: f"{web.tr('ui.plan_short')}{n}"),
         web.tr("col.title"): _titles(rows, lg),
@@ -137,7 +137,8 @@ def table(f) -> None:
         web.tr("col.watched"): rows["is_watched"].map(lambda w: web.tr("ui.yes") if w else ""),
     })
     st.subheader(web.tr("overview.table", shown=f"{len(rows):,}", total=f"{total:,}"))
-    st.dataframe(shown, hide_index=True, key="commitments_table", column_config={
+    st.dataframe(web.with_status_colours(shown, web.tr("col.status"), rows["rag"]), hide_index=True,
+                 key="commitments_table", column_config={
         web.tr("col.id"): st.column_config.LinkColumn(display_text=r"id=([A-Za-z0-9_.-]+)", width="small"),
         web.tr("col.title"): st.column_config.TextColumn(width="large"),
     })
@@ -162,7 +163,7 @@ if figures["commitments"] == 0:
     st.warning(web.tr("empty.filters"))
     st.stop()
 priority()
-by = "action_plan_id" if figures["plans"] <= MANY_PLANS else "member_code"
+by = "action_plan_id" if figures["plans"] <= MANY else "member_code" if figures["members"] <= MANY else "region"
 st.subheader(web.tr("overview.status_by", by=web.tr(f"overview.by_{by}")))
 status_chart(filters, by)
 irm_charts(filters, by)

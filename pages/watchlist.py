@@ -14,7 +14,7 @@ def table(rows: list[dict]) -> None:
     shown = pd.DataFrame({
         "#": range(1, len(rows) + 1),
         web.tr("col.id"): [web.commitment_href(r["commitment_id"]) for r in rows],
-        web.tr("col.status"): [web.rag_cell(r["rag"]) for r in rows],
+        web.tr("col.status"): [web.rag_text(r["rag"]) for r in rows],
         web.tr("col.member"): [r["member_name"] for r in rows],
         web.tr("col.title"): [r["title_es"] if lg == "es" and r.get("title_es") else r["title"] for r in rows],
         web.tr("watchlist.reason"): [r["watch_reason"] for r in rows],
@@ -25,7 +25,8 @@ def table(rows: list[dict]) -> None:
         web.tr("watchlist.disagree"): [web.tr("ui.yes") if r["assessors_disagree"] else web.tr("ui.no") for r in rows],
         web.tr("raise.title"): [what_to_raise(r, lg) for r in rows],
     })
-    st.dataframe(shown, hide_index=True, key="watchlist_table", column_config={
+    st.dataframe(web.with_status_colours(shown, web.tr("col.status"), [r["rag"] for r in rows]), hide_index=True,
+                 key="watchlist_table", column_config={
         web.tr("col.id"): st.column_config.LinkColumn(display_text=r"id=([A-Za-z0-9_.-]+)", width="small"),
         web.tr("raise.title"): st.column_config.TextColumn(width="large"),
     })

@@ -1,0 +1,263 @@
+"""Every dashboard page on the bundled data, through Streamlit's AppTest (no browser).
+
+Each test runs the real entry point (dashboard.py) against a private copy of the bundled database,
+then switches to the page, as a user following the sidebar would.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(Path(__file__).parent / "browser"))
+from sample_files import invalid_ogp_export_csv, ogp_export_csv  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGSHIP = "MX0081"
+
+
+@pytest.fixture
+def db_file(bundled_copy, monkeypatch):
+    """The dashboard reads MONITOR_DB at call time; caches are process-wide, so start each test clean."""
+    monkeypatch.setenv("MONITOR_DB", str(bundled_copy))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield bundled_copy
+    st.cache_resource.clear()
+
+
+def sql(path: Path, query: str, params: list | None = None) -> list[tuple]:
+    """Expected values straight from the database file (the app's connection is closed first)."""
+    st.cache_resource.clear()
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(query, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def open_page(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says in text elements, one string to search."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                                  "success", "error") for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts).replace("\\", "")
+
+
+def frames(at: AppTest) -> list:
+    return [d.value for d in at.dataframe]
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+# --- overview ------------------------------------------------------------------------------------
+
+def test_overview_counts_match_the_database(db_file):
+    total = sql(db_file, "select count(*) from commitment")[0][0]
+    at = open_page()
+    assert at.title[0].value == "Portfolio overview"
+    assert metric(at, "Commitments") == f"{total:,}"
+    assert len(charts(at)) == 4  # status, IRM completion, early results, ambition x completion
+
+
+def test_overview_filtered_to_mexico_nap4_shows_13(db_file):
+    at = open_page(plan="AP_MEX04")
+    assert metric(at, "Commitments") == "13"
+    table = frames(at)[0]
+    assert len(table) == 13
+    assert any(FLAGSHIP in link for link in table["OGP id"])
+    assert at.query_params["plan"] == "AP_MEX04"  # the filter stays in the URL
+
+
+def test_overview_filtered_to_the_ogp_export_members(db_file):
+    members = [r[0] for r in sql(db_file, """select distinct c.member_code from commitment c
+                                             join source_file s using (source_id) where s.kind = 'ogp_export'""")]
+    expected = sql(db_file, "select count(*) from commitment where member_code in (select unnest(?::text[]))",
+                   [members])[0][0]
+    at = open_page(member=",".join(members))
+    assert metric(at, "Commitments") == f"{expected:,}"
+    assert metric(at, "Members") == f"{len(members):,}"
+
+
+def test_overview_never_shows_a_blank_irm_rating(db_file):
+    table = frames(open_page(plan="AP_MEX04"))[0]
+    assert table["IRM completion"].str.len().min() > 0
+    assert table["IRM early results"].str.len().min() > 0
+
+
+def test_overview_status_chart_uses_words(db_file):
+    status = charts(open_page())[0]
+    names = {trace["name"] for trace in status["data"]}
+    assert names <= {"Not started", "Overdue", "In progress", "On track", "Complete", "Withdrawn", "Not yet assessed"}
+
+
+def test_search_and_widget_write_the_url(db_file):
+    at = open_page()
+    at.text_input(key="flt_q").set_value("surveillance").run()
+    assert at.query_params["q"] == "surveillance"
+    assert int(metric(at, "Commitments").replace(",", "")) >= 1
+
+
+def test_empty_database_says_how_to_load(tmp_path, monkeypatch):
+    from monitor import db
+
+    empty = tmp_path / "empty.duckdb"
+    db.connect(empty).close()
+    monkeypatch.setenv("MONITOR_DB", str(empty))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = open_page()
+    assert "python -m monitor init" in texts(at)
+    st.cache_resource.clear()
+
+
+# --- commitment ----------------------------------------------------------------------------------
+
+def test_flagship_page_tells_the_story(db_file):
+    title, reason = sql(db_file, """select c.title, w.reason from commitment c join watchlist w using (commitment_id)
+                                    where commitment_id = ?""", [FLAGSHIP])[0]
+    at = open_page("pages/commitment.py", id=FLAGSHIP)
+    said = texts(at)
+    assert at.title[0].value.replace("\\", "") == title
+    assert "Not started" in said                      # the status badge and the government's reading
+    assert reason[:40] in said                        # why it is watched
+    assert "What to raise" in said
+    events = next(f for f in frames(at) if "Event" in f.columns)
+    years = {d[:4] for d in events["Date"]}
+    assert {"2017", "2019", "2023"} <= years          # Pegasus revelations, Response Policy case, SC statement
+    assert any("Response Policy" in e for e in events["Event"])
+
+
+def test_flagship_ratings_show_label_definition_and_missing_reasons(db_file):
+    ratings = next(f for f in frames(open_page("pages/commitment.py", id=FLAGSHIP)) if "Published label" in f.columns)
+    assert len(ratings) == sql(db_file, "select count(*) from assessment where subject_id = ?", [FLAGSHIP])[0][0]
+    assert ratings["Reading"].str.len().min() > 0     # every rating reads as words, even when missing
+    assert ratings["Source"].str.len().min() > 0      # and names where it comes from
+
+
+def test_flagship_milestones_on_a_timeline(db_file):
+    at = open_page("pages/commitment.py", id=FLAGSHIP)
+    count = sql(db_file, "select count(*) from milestone where commitment_id = ?", [FLAGSHIP])[0][0]
+    if count:
+        timeline = charts(at)[0]
+        assert sum(len(trace["x"]) for trace in timeline["data"]) <= count
+        assert any("Overdue" in str(v) for f in frames(at) if "Flag" in f.columns for v in f["Flag"])
+
+
+def test_unknown_commitment_says_so(db_file):
+    at = open_page("pages/commitment.py", id="ZZ9999")
+    assert "No commitment with the id ZZ9999" in texts(at)
+
+
+def test_spanish_commitment_page(db_file):
+    title_es = sql(db_file, "select coalesce(title_es, title) from commitment where commitment_id = ?", [FLAGSHIP])[0][0]
+    at = open_page("pages/commitment.py", id=FLAGSHIP, lang="es")
+    said = texts(at)
+    assert at.title[0].value.replace("\\", "") == title_es
+    assert "Qué plantear" in said and "No iniciado" in said
+    assert any("Evento" in f.columns for f in frames(at))
+
+
+def test_spanish_overview_labels(db_file):
+    at = open_page(lang="es")
+    assert at.title[0].value == "Panorama general"
+    assert any(m.label == "Compromisos" for m in at.metric)
+    assert at.query_params["lang"] == "es"
+
+
+# --- watchlist -----------------------------------------------------------------------------------
+
+def test_watchlist_puts_the_flagship_first_or_explains(db_file):
+    at = open_page("pages/watchlist.py")
+    table = frames(at)[0]
+    said = texts(at)
+    if FLAGSHIP in table["OGP id"].iloc[0]:
+        assert f"{FLAGSHIP} leads the watchlist" in said
+    else:
+        assert f"{FLAGSHIP} is number" in said and "sort rule" in said
+    assert table["What to raise"].str.len().min() > 0
+    assert len(table) == sql(db_file, "select count(*) from watchlist where list_name = 'priority'")[0][0]
+
+
+# --- compare -------------------------------------------------------------------------------------
+
+def test_compare_shows_both_mexico_plans(db_file):
+    plans = {r[0] for r in sql(db_file, "select action_plan_id from action_plan where member_code = 'MEX'")}
+    assert {"AP_MEX03", "AP_MEX04"} <= plans
+    at = open_page("pages/compare.py")
+    over_time = frames(at)[0]
+    assert any("NAP4" in g for g in over_time["Plan or member"])
+    assert any("NAP3" in g for g in over_time["Plan or member"])
+
+
+def test_compare_policy_area_across_members(db_file):
+    at = open_page("pages/compare.py")
+    area = at.selectbox(key="compare_area").value
+    assert area in ("Data Stewardship and Privacy", "Civic Space and Enabling Environment")
+    members = frames(at)[2]
+    assert len(members) >= 1
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+def test_upload_valid_file_then_import(db_file):
+    at = open_page("pages/data.py")
+    at.file_uploader[0].set_value(("atlantis.csv", ogp_export_csv(), "text/csv")).run()
+    assert not at.exception
+    said = texts(at)
+    assert "Detected" in said and "OGP commitment-data export" in said
+    at.button(key="import").click().run()
+    assert "Imported atlantis.csv" in texts(at)
+    at.switch_page("pages/overview.py")
+    at.query_params["member"] = "ATL"
+    at.run()
+    assert metric(at, "Commitments") == "1"
+    assert set(frames(at)[0]["Member"]) == {"Atlantis"}
+
+
+def test_upload_invalid_file_lists_errors_and_writes_nothing(db_file):
+    before = sql(db_file, "select count(*) from source_file")[0][0]
+    at = open_page("pages/data.py")
+    at.file_uploader[0].set_value(("broken.csv", invalid_ogp_export_csv(), "text/csv")).run()
+    errors = next(f for f in frames(at) if "What was expected" in f.columns)
+    assert len(errors) >= 1
+    assert errors["Row"].notna().all() and (errors["Column"] != "").any()
+    assert "Nothing was written" in texts(at)
+    assert not [b for b in at.button if b.key == "import"]
+    assert sql(db_file, "select count(*) from source_file")[0][0] == before
+
+
+def test_upload_refuses_other_extensions(db_file):
+    at = open_page("pages/data.py")
+    at.file_uploader[0].set_value(("notes.txt", b"hello", "text/plain")).run()
+    assert "is not accepted" in texts(at)
+
+
+def test_import_history_lists_provenance(db_file):
+    files = sql(db_file, "select count(*) from source_file")[0][0]
+    history = next(f for f in frames(open_page("pages/data.py")) if "sha256" in f.columns)
+    assert len(history) == files
