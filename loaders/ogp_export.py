@@ -20,15 +20,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from itertools import repeat
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 import python_calamine as calamine
 
@@ -44,6 +47,7 @@ SIGNATURE = ("Country/Locality", "Code", "Action Plan ID", "Commitment Title", "
              "Specificity", "Potential Impact", "Completion (End Of Term)", "Did It Open Government (Overall)")
 ID_PATTERN = r"^[A-Z]{2,3}\d{4}$"
 HEADER_SCAN_ROWS = 10
+ODD_CELLS = (bool, date, time, timedelta, type(None))  # workbook cells whose str() is not the export's text
 TOKENS = ("ND", "NR", "NA")
 MEMBER_TYPES = {"national": "national", "legacy local": "legacy_local", "local": "local", "other": "other"}
 LEGACY, REFRESH = "irm_legacy", "irm_refresh"
@@ -351,25 +355,23 @@ def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: in
 
 
 def _text_array(values: tuple[object, ...]) -> pa.Array:
-    """A column as text: all-text columns take the C fast path, numbers are converted per type, not per cell."""
+    """A column as text, without a Python call per cell: str() in C, then whole floats lose their '.0'."""
     try:
         return pa.array(values, pa.string()).fill_null("")
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        cells = np.fromiter(values, dtype=object, count=len(values))
-        kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
-        for kind in set(kinds) - {str}:
-            at = kinds == kind
-            cells[at] = _floats_text(cells[at]) if kind is float else [_cell_text(v) for v in cells[at]]
-        return pa.array(cells, pa.string())
-
-
-def _floats_text(values: np.ndarray) -> list[str]:
-    numbers = values.astype("float64")
-    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 1e15)
-    text = np.empty(len(numbers), dtype=object)
-    text[whole] = numbers[whole].astype("int64").astype(str)
-    text[~whole] = [repr(v) for v in numbers[~whole]]
-    return list(text)
+        pass
+    n = len(values)
+    kinds = list(map(type, values))  # one pass over the (cache-cold) cells; later passes touch only type objects
+    texts = pa.array(list(map(str, values)), pa.string())
+    if float in kinds:
+        floats = np.fromiter(map(operator.is_, kinds, repeat(float)), bool, n)
+        texts = pc.if_else(floats, pc.replace_substring_regex(texts, r"^(-?\d+)\.0$", r"\1"), texts)
+    if set(kinds) - {str, float, int}:
+        odd = np.fromiter(map(issubclass, kinds, repeat(ODD_CELLS)), bool, n)
+        cells = texts.to_numpy(zero_copy_only=False)
+        cells[odd] = [_cell_text(v) for v in np.fromiter(values, object, n)[odd]]
+        texts = pa.array(cells, pa.string())
+    return texts
 
 
 def _cell_text(value: object) -> str:
@@ -549,7 +551,8 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def _blank_to_null(text: pd.Series) -> pd.Series:
-    return text.where(text.str.strip() != "", None)
+    """Searching for one non-space character is cheap; stripping 20 KB cells to compare them is not."""
+    return text.where(text.str.contains(r"\S", regex=True), None)
 
 
 def _token_to_null(text: pd.Series) -> pd.Series:
@@ -584,19 +587,19 @@ ASSESSMENT_COLUMNS = (
 
 
 def _assessments(ctx: Context) -> pd.DataFrame:
-    """Melt every IRM indicator column into rows, one per non-empty cell."""
+    """Melt every IRM indicator column into rows, one per non-empty cell (pyarrow kernels, distinct values mapped once)."""
     refreshed = ~ctx.col(PLAN_RESULTS).str.strip().isin(("", "ND")).to_numpy()
     reports = {stage: _reports(ctx, stage, refreshed) for stage in STAGE_YEAR}
     parts = [_melt(ctx, spec, refreshed, reports[spec.stage]) for spec in INDICATORS if spec.header in ctx.frame]
     if not parts:
         return pd.DataFrame(columns=list(ASSESSMENT_COLUMNS))
-    frame = pd.concat(parts, ignore_index=True)
-    frame.insert(0, "assessment_id", stable_ids(frame, ("subject_type", "subject_id", "indicator", "qualifier",
-                                                        "assessor", "report")))
-    return frame[list(ASSESSMENT_COLUMNS)]
+    table = pa.concat_tables(parts)
+    ids = stable_ids(table, ("subject_type", "subject_id", "indicator", "qualifier", "assessor", "report"))
+    table = table.add_column(0, "assessment_id", ids).select(list(ASSESSMENT_COLUMNS))
+    return table.to_pandas(types_mapper={pa.date32(): pd.ArrowDtype(pa.date32())}.get)
 
 
-def _reports(ctx: Context, stage: str, refreshed: np.ndarray) -> pd.DataFrame:
+def _reports(ctx: Context, stage: str, refreshed: np.ndarray) -> tuple[pa.Array, pa.Array]:
     """Report name (with its publication year) and as_of (only when a full date is given) for each row."""
     header = STAGE_YEAR[stage]
     raw = ctx.col(header).str.strip()
@@ -605,35 +608,52 @@ def _reports(ctx: Context, stage: str, refreshed: np.ndarray) -> pd.DataFrame:
         if p.value is None and text not in ("",) + TOKENS:
             for i in np.flatnonzero((raw == text).to_numpy()):
                 ctx.problem("a publication year such as 2017 (or ND, NR, NA)", ctx.rows[i], header, text, "warning")
-    year = raw.map({t: f" {p.value.year}" if p.value else "" for t, p in parsed.items()})
-    base = np.where(refreshed, REPORTS[(stage, True)], REPORTS[(stage, False)])
-    as_of = raw.map({t: p.value if p.precision == "day" else None for t, p in parsed.items()})
-    return pd.DataFrame({"report": base + year.to_numpy(dtype=object),
-                         "as_of": _dates(as_of)})
+    cells = _arrow(raw)
+    year = _lookup(cells, {t: f" {p.value.year}" if p.value else "" for t, p in parsed.items()})
+    base = pc.if_else(pa.array(refreshed), REPORTS[(stage, True)], REPORTS[(stage, False)])
+    as_of = _lookup(cells, {t: p.value if p.precision == "day" else None for t, p in parsed.items()}, pa.date32())
+    return pc.binary_join_element_wise(base, year, ""), as_of
 
 
-def _melt(ctx: Context, spec: Indicator, refreshed: np.ndarray, reports: pd.DataFrame) -> pd.DataFrame:
-    raw = ctx.frame[spec.header]
-    keep = (raw != "").to_numpy()
-    uniques = raw[keep].unique()
+def _melt(ctx: Context, spec: Indicator, refreshed: np.ndarray, reports: tuple[pa.Array, pa.Array]) -> pa.Table:
+    cells = _arrow(ctx.frame[spec.header])
+    keep = pc.not_equal(cells, "")
+    raw = cells.filter(keep)
+    uniques = pc.unique(raw).to_pylist()
     codes = {u: _value_code(spec, u) for u in uniques}
     missing = {u: None if codes[u] else scales.missing_reason(u) for u in uniques}
-    _report_unknown_labels(ctx, spec, raw, {u for u in uniques if spec.scale_id and not codes[u] and not missing[u]})
-    numeric = _code_numbers(ctx, spec, raw)
-    methodology = spec.methodology or np.where(refreshed[keep], REFRESH, LEGACY)
-    qualifier = np.where(refreshed[keep], spec.refresh_qualifier, spec.qualifier) if spec.refresh_qualifier \
-        else spec.qualifier
-    kept = raw[keep]
-    value_code = kept.map(codes).astype("str")
-    return pd.DataFrame({
-        "subject_type": "commitment", "subject_id": ctx.frame[ID].to_numpy()[keep],
-        "indicator": spec.indicator, "qualifier": qualifier, "assessor": "irm",
-        "report": reports["report"].to_numpy()[keep], "methodology": methodology, "scale_id": spec.scale_id,
-        "value_raw": kept.to_numpy(), "value_code": value_code.to_numpy(),
-        "value_numeric": numeric[keep], "band": value_code.map(_bands(spec, codes)).to_numpy(dtype=object),
-        "missing_reason": kept.map(missing).to_numpy(dtype=object), "as_of": reports["as_of"].to_numpy()[keep],
-        "source_sheet": ctx.sheet, "source_row": ctx.rows[keep].astype("int32"), "source_column": spec.header,
+    unknown = [u for u in uniques if spec.scale_id and not codes[u] and not missing[u]]
+    if unknown:
+        _report_unknown_labels(ctx, spec, cells, unknown)
+    n, row_refreshed = len(raw), pa.array(refreshed).filter(keep)
+    methodology = pc.if_else(row_refreshed, REFRESH, LEGACY) if spec.methodology is None else _repeat(spec.methodology, n)
+    qualifier = pc.if_else(row_refreshed, spec.refresh_qualifier, spec.qualifier) if spec.refresh_qualifier \
+        else _repeat(spec.qualifier, n)
+    return pa.table({
+        "subject_type": _repeat("commitment", n), "subject_id": _arrow(ctx.frame[ID]).filter(keep),
+        "indicator": _repeat(spec.indicator, n), "qualifier": qualifier, "assessor": _repeat("irm", n),
+        "report": reports[0].filter(keep), "methodology": methodology, "scale_id": _repeat(spec.scale_id, n),
+        "value_raw": raw, "value_code": _lookup(raw, codes),
+        "value_numeric": _code_numbers(ctx, spec, cells).filter(keep),
+        "band": _lookup(raw, {u: scales.band(spec.scale_id, c) if spec.scale_id else None for u, c in codes.items()}),
+        "missing_reason": _lookup(raw, missing), "as_of": reports[1].filter(keep),
+        "source_sheet": _repeat(ctx.sheet, n), "source_row": pa.array(ctx.rows.astype("int32")).filter(keep),
+        "source_column": _repeat(spec.header, n),
     })
+
+
+def _arrow(series: pd.Series) -> pa.Array:
+    return pa.array(series, pa.string())
+
+
+def _repeat(value: str | None, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def _lookup(cells: pa.Array, mapping: dict[str, object], kind: pa.DataType = pa.string()) -> pa.Array:
+    """Each cell's mapped value; mapping covers every distinct cell, so the work is per distinct value."""
+    keys = list(mapping)
+    return pa.array([mapping[k] for k in keys], kind).take(pc.index_in(cells, value_set=pa.array(keys, pa.string())))
 
 
 def _value_code(spec: Indicator, raw: str) -> str | None:
@@ -643,46 +663,43 @@ def _value_code(spec: Indicator, raw: str) -> str | None:
     return None if text in TOKENS else _repair(text)
 
 
-def _bands(spec: Indicator, codes: dict[str, str | None]) -> dict[str, str | None]:
-    if not spec.scale_id:
-        return {}
-    return {c: scales.band(spec.scale_id, c) for c in set(codes.values()) if c}
-
-
-def _report_unknown_labels(ctx: Context, spec: Indicator, raw: pd.Series, unknown: set[str]) -> None:
-    if not unknown:
-        return
+def _report_unknown_labels(ctx: Context, spec: Indicator, cells: pa.Array, unknown: list[str]) -> None:
     allowed = scales.allowed_labels(spec.scale_id) + (["1", "0"] if spec.scale_id == "yes_no" else []) + list(TOKENS)
     expected = f"a published {spec.scale_id} label: {', '.join(allowed)}"
-    for i in np.flatnonzero(raw.isin(unknown).to_numpy()):
-        ctx.problem(expected, ctx.rows[i], spec.header, raw.iat[i])
+    hits = pc.is_in(cells, value_set=pa.array(unknown, pa.string())).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(hits):
+        ctx.problem(expected, ctx.rows[i], spec.header, cells[i].as_py())
 
 
-def _code_numbers(ctx: Context, spec: Indicator, raw: pd.Series) -> np.ndarray:
+def _code_numbers(ctx: Context, spec: Indicator, cells: pa.Array) -> pa.Array:
     """The export's numeric code for each row (the `_` column, or the 0/1 cell itself); warns on disagreement."""
     if spec.code_header and spec.code_header in ctx.frame:
-        code = ctx.frame[spec.code_header]
-        _report_disagreements(ctx, spec, raw, code)
+        code = _arrow(ctx.frame[spec.code_header])
+        _report_disagreements(ctx, spec, cells, code)
     elif spec.scale_id == "yes_no":
-        code = raw
+        code = cells
     else:
-        return np.full(len(raw), np.nan)
-    return pd.to_numeric(code.str.strip().where(code.str.fullmatch(r"\s*-?\d+(\.\d+)?\s*"), None),
-                         errors="coerce").to_numpy(dtype="float64")
+        return pa.nulls(len(cells), pa.float64())
+    return _lookup(code, {u: _number(u) for u in pc.unique(code).to_pylist()}, pa.float64())
 
 
-def _report_disagreements(ctx: Context, spec: Indicator, label: pd.Series, code: pd.Series) -> None:
+def _number(text: str) -> float | None:
+    return float(text) if re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", text) else None
+
+
+def _report_disagreements(ctx: Context, spec: Indicator, label: pa.Array, code: pa.Array) -> None:
     """Label and code disagree (Increase with _ChangeCompletion 0): warn, keep the label."""
-    pairs = pd.DataFrame({"label": label, "code": code})
-    distinct = pairs.drop_duplicates()
-    bad = [(l, c) for l, c in zip(distinct["label"], distinct["code"]) if l != "" and not _agrees(spec, l, c)]
+    pairs = pa.table({"label": label, "code": code})
+    distinct = pairs.group_by(["label", "code"]).aggregate([]).to_pylist()
+    bad = {(p["label"], p["code"]) for p in distinct if p["label"] != "" and not _agrees(spec, p["label"], p["code"])}
     if not bad:
         return
-    bad_index = pd.MultiIndex.from_tuples(bad)
-    hits = pd.MultiIndex.from_frame(pairs).isin(bad_index)
-    for i in np.flatnonzero(hits):
-        ctx.problem(f"'{spec.code_header}' to agree with '{spec.header}' ({label.iat[i]!r}); "
-                    "the label is kept", ctx.rows[i], spec.code_header, code.iat[i], "warning")
+    for i in np.flatnonzero(pc.is_in(label, value_set=pa.array(sorted({b[0] for b in bad}))).to_numpy(
+            zero_copy_only=False)):
+        text, number = label[i].as_py(), code[i].as_py()
+        if (text, number) in bad:
+            ctx.problem(f"'{spec.code_header}' to agree with '{spec.header}' ({text!r}); the label is kept",
+                        ctx.rows[i], spec.code_header, number, "warning")
 
 
 def _agrees(spec: Indicator, label: str, code: str) -> bool:
@@ -690,9 +707,8 @@ def _agrees(spec: Indicator, label: str, code: str) -> bool:
     value_code = scales.resolve(spec.scale_id, label)
     if value_code is None:
         return token is not None and scales.missing_reason(code) == token
-    try:
-        number = float(code)
-    except ValueError:
+    number = _number(code)
+    if number is None:
         return False
     if spec.scale_id == "change_in_completion":
         return np.sign(number) == {"increase": 1, "decrease": -1, "no_change": 0}[value_code]
@@ -702,13 +718,13 @@ def _agrees(spec: Indicator, label: str, code: str) -> bool:
     return number == int(published) + (spec.code_offset if value_code != "not_applicable" else 0)
 
 
-def stable_ids(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    """loaders.batch.stable_id for every row at once (sha1 in DuckDB, not a Python loop over rows)."""
+def stable_ids(table: pa.Table, columns: tuple[str, ...]) -> pa.ChunkedArray:
+    """loaders.batch.stable_id for every row at once (sha1 in an in-memory DuckDB, not a Python loop)."""
     con = duckdb.connect()
     try:
-        con.register("keys", frame[list(columns)])
-        joined = " || chr(31) || ".join(f"coalesce(cast({c} as varchar), '')" for c in columns)
-        ids = con.sql(f"select left(sha1({joined}), 20) as id from keys").to_arrow_table().column("id")
+        con.execute("set enable_progress_bar = false")
+        keys = table.select(list(columns))
+        joined = " || chr(31) || ".join(f"coalesce({c}, '')" for c in columns)
+        return con.sql(f"select left(sha1({joined}), 20) as id from keys").to_arrow_table().column("id")
     finally:
         con.close()
-    return pd.Series(ids.to_pandas(), dtype="str").set_axis(frame.index)

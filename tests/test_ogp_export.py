@@ -221,6 +221,14 @@ def test_xlsx_gives_identical_frames(records, batch):
         pd.testing.assert_frame_equal(_without_sheet(book.tables[name]), _without_sheet(frame), obj=name)
 
 
+def test_xlsx_numeric_cells_read_as_the_export_writes_them(records, batch):
+    """A spreadsheet download stores 0/1 tags, codes and years as numbers; they must read back as '1', not '1.0'."""
+    numeric = [records[0]] + [[int(v) if v.isdigit() and not v.startswith("0") else v for v in r] for r in records[1:]]
+    book = ogp_export.load(xlsx_bytes(numeric), "numeric.xlsx")
+    for name, frame in batch.tables.items():
+        pd.testing.assert_frame_equal(_without_sheet(book.tables[name]), _without_sheet(frame), obj=name)
+
+
 def test_xlsx_header_below_title_rows(records):
     book = ogp_export.load(xlsx_bytes(records[:11], title_rows=2), "titled.xlsx")
     assert book.errors == []
