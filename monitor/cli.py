@@ -21,6 +21,8 @@ Start here:
   python -m monitor check plan.xlsx           validate a file and list every problem; writes nothing
   python -m monitor import plan.xlsx          validate, then import in one transaction
   python -m monitor template --out nap.xlsx   a blank NAP workbook to fill in
+  python -m monitor export --scope plan:AP_MEX04 --since 2021-01-01 --out pack.xlsx
+                                              the meeting pack (see export --help)
 
 The database is --db, else $MONITOR_DB, else data/monitor.duckdb.
 Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage or environment problem.
@@ -43,12 +45,49 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--kind", choices=_kinds())
     template = sub.add_parser("template", help="write a blank NAP workbook (commitments and milestones)")
     template.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    _add_export(sub)
     for register in EXTRA_COMMANDS:
         register(sub)
     return parser
 
 
 EXTRA_COMMANDS: list = []
+
+
+EXPORT_HELP = """\
+Write the meeting pack (a formatted workbook: Summary with charts, Priority commitments, Commitments,
+Milestones, Progress history, Changes since --since, Sources), or one table as a safe CSV.
+
+Scopes:
+  all                               every commitment
+  member:MEX                        one or more members (comma-separated codes)
+  plan:AP_MEX04                     one or more action plans
+  watchlist                         the priority watchlist
+  filters:'member=MEX&status=overdue'  a dashboard page's filters (its URL query string)
+
+Examples:
+  python -m monitor export --scope plan:AP_MEX04 --lang es --since 2021-01-01 --out pack.xlsx
+  python -m monitor export --scope watchlist --format csv --table watchlist --out watch.csv
+
+Exit codes: 0 written; 2 bad scope, date or option, or the database is busy (nothing written).
+A valid scope that matches no commitment still writes the file, which says it is empty, and exits 0:
+"nothing matches" is an answer a meeting can use, while a typo in a code exits 2 and names the codes.
+"""
+
+
+def _add_export(sub) -> None:
+    from monitor.export.cli import CSV_TABLES
+
+    exp = sub.add_parser("export", help="write the meeting pack (.xlsx) or one table (.csv)", description=EXPORT_HELP,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    exp.add_argument("--scope", default="all", help="all, member:CODE, plan:ID, watchlist or filters:QUERY")
+    exp.add_argument("--lang", choices=("en", "es"), default="en", help="language of every header and label")
+    exp.add_argument("--since", metavar="YYYY-MM-DD", help="list what moved on or after this date")
+    exp.add_argument("--today", metavar="YYYY-MM-DD", help="date the figures speak for (default: today)")
+    exp.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    exp.add_argument("--table", choices=CSV_TABLES, default="commitments", help="with --format csv: which table")
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE")
+    _add_db(exp)
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -197,4 +236,10 @@ def cmd_template(args) -> int:
     return OK
 
 
-COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "template": cmd_template}
+def cmd_export(args) -> int:
+    from monitor.export.cli import run_export
+
+    return run_export(args, say)
+
+
+COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template}

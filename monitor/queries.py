@@ -242,3 +242,102 @@ def data_version(cur) -> str:
     """Changes whenever an import lands: part of every cache key."""
     row = cur.execute("select count(*), max(loaded_at) from source_file").fetchone()
     return f"{row[0]}:{row[1]}"
+
+
+# exports
+# Set-based reads for the meeting pack (monitor/export): one query per table for the whole scope, never
+# one per commitment, so a pack of OGP's whole history costs a handful of queries.
+
+def _scope_ids(f: Filters) -> tuple[str, Where]:
+    """A subquery of the commitment ids in scope, with its parameters."""
+    w = where(f)
+    return f"(select commitment_id, member_code, action_plan_id from {RATED} where {w.sql})", w
+
+
+def export_commitments(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Every field of the commitments in scope: mart figures, RAG, raw dates, notes, provenance."""
+    w = where(f)
+    sql = f"""select r.*, c.commitment_number_raw, c.start_date_raw, c.start_date_precision, c.end_date_precision,
+                     c.notes, c.source_url, c.source_sheet, c.source_row, s.file_name as source_file,
+                     s.loaded_at as loaded_at
+              from (select * from {RATED} where {w.sql}) r
+              join commitment c using (commitment_id)
+              left join source_file s on s.source_id = c.source_id
+              order by r.member_code, r.action_plan_id, r.commitment_id"""
+    return _run(cur, sql, w.params, today)
+
+
+def export_ratings(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Every rating of every commitment in scope, with the load date of the file it came from."""
+    scope, w = _scope_ids(f)
+    sql = f"""select a.subject_id as commitment_id, a.indicator, a.qualifier, a.assessor, a.report, a.methodology,
+                     a.scale_id, a.value_raw, a.value_code, a.band, a.missing_reason, a.as_of, a.source_url,
+                     s.file_name as source_file, s.loaded_at
+              from assessment a join {scope} r on r.commitment_id = a.subject_id
+              left join source_file s on s.source_id = a.source_id
+              where a.subject_type = 'commitment'
+              order by a.subject_id, a.assessor, a.indicator, a.qualifier, a.report"""
+    return _run(cur, sql, w.params, today)
+
+
+def export_milestones(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Milestones of the commitments in scope with their latest status and whether they are overdue."""
+    scope, w = _scope_ids(f)
+    sql = f"""select m.*, (not m.is_closed and m.due_date < $today) as is_overdue,
+                     datediff('day', m.due_date, $today) as days_past_due, s.file_name as source_file
+              from mart_milestone_status m join {scope} r using (commitment_id)
+              left join milestone x on x.milestone_id = m.milestone_id
+              left join source_file s on s.source_id = x.source_id
+              order by m.commitment_id, m.seq nulls last, m.milestone_id"""
+    return _run(cur, sql, w.params, today)
+
+
+def export_progress(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Progress statements in scope, each with the same assessor's previous status on the same subject."""
+    scope, w = _scope_ids(f)
+    sql = f"""select p.commitment_id, p.subject_type, p.subject_id, p.period, p.period_end, p.assessor,
+                     p.assessor_name, p.status_raw, p.status_code, p.percent_complete, p.narrative, p.challenges,
+                     p.evidence, p.language, p.source_url, s.file_name as source_file, s.loaded_at,
+                     lag(p.status_code) over (partition by p.subject_type, p.subject_id, p.assessor
+                                              order by p.period_end nulls first, p.period) as previous_status
+              from progress_update p join {scope} r using (commitment_id)
+              left join source_file s on s.source_id = p.source_id
+              order by p.commitment_id, p.period_end nulls first, p.period, p.assessor"""
+    return _run(cur, sql, w.params, today)
+
+
+def export_events(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Events about a commitment in scope, or about a member in scope as a whole (as queries.events does)."""
+    scope, w = _scope_ids(f)
+    sql = f"""select e.event_id, e.event_date, e.date_raw, e.date_precision, e.member_code, e.commitment_id,
+                     e.category, e.title, e.title_es, e.actor, e.source_url, s.loaded_at
+              from event e left join source_file s on s.source_id = e.source_id
+              where e.commitment_id in (select commitment_id from {scope})
+                 or (e.commitment_id is null and e.member_code in (select member_code from {scope}))
+              order by e.event_date desc nulls last, e.date_raw"""
+    return _run(cur, sql, w.params, today)
+
+
+def export_sources(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Each (table, source file, public URL) behind the rows in scope, with the number of rows it backs."""
+    scope, w = _scope_ids(f)
+    sql = f"""with s as {scope},
+              rows as (
+                  select 'commitment' as used_for, source_id, source_url from commitment where commitment_id in (select commitment_id from s)
+                  union all select 'assessment', source_id, source_url from assessment
+                      where (subject_type = 'commitment' and subject_id in (select commitment_id from s))
+                         or (subject_type = 'action_plan' and subject_id in (select action_plan_id from s))
+                  union all select 'milestone', source_id, source_url from milestone where commitment_id in (select commitment_id from s)
+                  union all select 'progress_update', source_id, source_url from progress_update where commitment_id in (select commitment_id from s)
+                  union all select 'event', source_id, source_url from event
+                      where commitment_id in (select commitment_id from s)
+                         or (commitment_id is null and member_code in (select member_code from s))
+                  union all select 'watchlist', source_id, source_url from watchlist where commitment_id in (select commitment_id from s)
+                  union all select 'action_plan', source_id, source_url from action_plan where action_plan_id in (select action_plan_id from s)
+                  union all select 'member', source_id, null from member where member_code in (select member_code from s)
+              )
+              select r.used_for, r.source_url, count(*) as n, f.file_name, f.kind, f.source_id as sha256,
+                     f.loaded_at, f.row_count
+              from rows r left join source_file f using (source_id)
+              group by all order by f.loaded_at, f.file_name, r.used_for, r.source_url"""
+    return _run(cur, sql, w.params, today)

@@ -1,0 +1,80 @@
+"""Safe downloads of any table: CSV (UTF-8 with BOM, quote-prefixed formulas) and a one-sheet xlsx.
+
+Pages call these for "download this table"; the meeting pack's tables go through the same functions
+when exported one at a time (`python -m monitor export --format csv`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+
+from monitor.export import safe
+from monitor.export.frames import DATE, DATETIME, INT, NUMBER, URL, Table, is_missing
+from monitor.export.sheet import write_table
+from monitor.i18n import catalogue, t
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Headers a person reads: a known column name (commitment_id, due_date...) becomes its label;
+    a header that is already words is left as it is."""
+    known = catalogue("en")
+    return df.rename(columns={c: t(f"export.col.{c}", lang) for c in df.columns if f"export.col.{c}" in known})
+
+
+def csv_bytes(df: pd.DataFrame, lang: str = "en") -> bytes:
+    """RFC 4180 CSV, UTF-8 with a BOM (Excel then reads accents right); no cell can run as a formula."""
+    frame = readable(df, lang)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([safe.csv_text(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        writer.writerow([safe.csv_text(_csv_value(v)) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_value(value) -> str:
+    """Dates as ISO dates, lists joined, missing as empty: what a reader expects in a cell."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat(sep=" ")
+    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def table_csv(table: Table) -> bytes:
+    """A pack table as CSV: its frame already has readable headers and words."""
+    return csv_bytes(table.frame)
+
+
+def xlsx_bytes(df: pd.DataFrame, lang: str = "en", sheet: str = "Data") -> bytes:
+    """One styled, safe sheet of any DataFrame: readable headers, dates as dates, links only for http(s)."""
+    frame = readable(df, lang)
+    table = Table("download", frame, {h: _kind(frame[h], h) for h in frame.columns})
+    wb = Workbook()
+    ws = wb.active
+    ws.title = safe.strip_controls(sheet)[0][:31] or "Data"
+    report = safe.Report()
+    write_table(ws, table, report, lang, freeze="A2")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _kind(values: pd.Series, header: str) -> str:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        is_day = values.dropna().eq(values.dropna().dt.normalize()).all()
+        return DATE if is_day else DATETIME
+    if pd.api.types.is_integer_dtype(values):
+        return INT
+    if pd.api.types.is_float_dtype(values):
+        return NUMBER
+    sample = values.dropna().astype(str).head(50)
+    return URL if len(sample) and sample.str.match(r"https?://").all() else ""

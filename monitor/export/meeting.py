@@ -1,0 +1,178 @@
+"""The two sheets a meeting starts from: the priority commitments, and what moved since a date."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from monitor.export.frames import DATE, DATETIME, INT, LONG, URL, Labels, Table, as_date, build, rating_text
+from monitor.i18n import completion_label, t
+from monitor.metrics import what_to_raise
+
+
+def plain_row(row: dict) -> dict:
+    """A mart row as Python values: metrics compares with datetime.date, pandas hands back Timestamps."""
+    out = {}
+    for key, value in row.items():
+        if key == "open_due_dates":
+            out[key] = [as_date(v) for v in (value if value is not None else [])]
+        elif isinstance(value, (pd.Timestamp, datetime)) or value is pd.NaT:
+            out[key] = as_date(value)
+        elif isinstance(value, float) and value != value:
+            out[key] = None
+        else:
+            out[key] = value
+    return out
+
+
+# --- priority ---------------------------------------------------------------------------------------
+
+def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today: date) -> Table:
+    """Watched commitments in scope, worst first (the watchlist query's order), with what to raise."""
+    L = Labels(lang)
+    rows = [plain_row(r) for r in watched.to_dict("records")]
+    related = [_related_events(events, r["commitment_id"], r["member_code"]) for r in rows]
+    idx = watched.index
+    columns = [
+        ("commitment_id", watched["commitment_id"], ""), ("member", watched["member_name"], ""),
+        ("plan", watched["action_plan_id"], ""), ("title", watched["title"], LONG),
+        ("status", L.rag(watched["rag"]), ""), ("colour", L.colour(watched["rag"]), ""),
+        ("current_status", L.completion(watched["current_status"]), ""),
+        ("assessors", pd.Series([_assessors(r, lang) for r in rows], index=idx), LONG),
+        ("disagree", L.yes_no(watched["assessors_disagree"]), ""),
+        ("watch_reason", watched["watch_reason"], LONG), ("watched_since", watched["watched_since"], DATE),
+        ("last_update", watched["last_update_date"], DATE), ("days_since_update", watched["days_since_update"], INT),
+        ("overdue_milestones", watched["count_overdue_milestones"], INT), ("next_due", watched["next_due_date"], DATE),
+        ("raise", pd.Series([what_to_raise(r, lang, today) for r in rows], index=idx), LONG),
+        ("events", pd.Series([len(e) for e in related], index=idx), INT),
+        ("last_event_date", pd.Series([_first(e, "event_date") for e in related], index=idx), DATE),
+        ("last_event", pd.Series([_first_title(e, lang) for e in related], index=idx), LONG),
+        ("event_list", pd.Series([_event_lines(e, lang) for e in related], index=idx), LONG),
+        ("ogp_url", watched["ogp_url"], URL),
+    ]
+    frame, kinds = build(columns, L, idx)
+    return Table("priority", frame, kinds, L.col("colour"), (L.col("status"), L.col("colour")))
+
+
+def _related_events(events: pd.DataFrame, commitment_id: str, member_code: str) -> pd.DataFrame:
+    """Events about the commitment, and about its member as a whole; newest first (the query's order)."""
+    about = (events["commitment_id"] == commitment_id) | (events["commitment_id"].isna()
+                                                          & (events["member_code"] == member_code))
+    return events[about]
+
+
+def _title(event: dict, lang: str) -> str:
+    spanish = event.get("title_es")
+    return spanish if lang == "es" and isinstance(spanish, str) and spanish else event["title"]
+
+
+def _first(events: pd.DataFrame, column: str):
+    return events[column].iloc[0] if len(events) else None
+
+
+def _first_title(events: pd.DataFrame, lang: str) -> str | None:
+    return _title(events.iloc[0].to_dict(), lang) if len(events) else None
+
+
+def _event_lines(events: pd.DataFrame, lang: str) -> str | None:
+    """'2018-06-19 · Response Policy case filed' per line: a date a reader can scan, then what happened."""
+    lines = [f"{e['date_raw']} · {_title(e, lang)}" for e in events.to_dict("records")]
+    return "\n".join(lines) or None
+
+
+def _assessors(row: dict, lang: str) -> str:
+    pairs = (("government", "gov_status"), ("civil_society", "cso_status"), ("support_unit", "su_status"),
+             ("irm", "irm_completion"))
+    return "\n".join(f"{t('assessor.' + who, lang)}: {completion_label(row.get(col), lang)}" for who, col in pairs)
+
+
+# --- changes since ----------------------------------------------------------------------------------
+
+CHANGE_COLUMNS = ("when", "kind", "commitment_id", "detail", "before", "now", "source_url", "loaded_at")
+
+
+def changes_table(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, progress: pd.DataFrame,
+                  events: pd.DataFrame, lang: str) -> Table:
+    """Facts dated on/after `since`, or loaded on/after it, newest first; empty when no date was chosen.
+
+    A commitment new to the monitor in the window is one row: its ratings and progress arrived with it,
+    and listing each of them would bury the changes to commitments the meeting already knows.
+    """
+    parts = []
+    if since is not None:
+        new = set(c.loc[pd.to_datetime(c["loaded_at"]) >= pd.Timestamp(since), "commitment_id"])
+        known_ratings, known_progress = (f[~f["commitment_id"].isin(new)] for f in (ratings, progress))
+        parts = [_new_commitments(c, since, lang), _new_watch(c, since, lang), _new_ratings(known_ratings, since, lang),
+                 _progress_changes(known_progress, since, lang), _new_events(events, since, lang)]
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=CHANGE_COLUMNS)
+    rows = rows.sort_values(["when", "commitment_id"], ascending=[False, True], na_position="last", kind="stable")
+    titles = c.set_index("commitment_id")["title"]
+    L = Labels(lang)
+    columns = [
+        ("change_date", rows["when"], DATE), ("change_kind", rows["kind"], ""),
+        ("commitment_id", rows["commitment_id"], ""), ("title", rows["commitment_id"].map(titles), LONG),
+        ("change_detail", rows["detail"], LONG), ("previous", rows["before"], ""), ("now", rows["now"], ""),
+        ("source_url", rows["source_url"], URL), ("loaded_at", rows["loaded_at"], DATETIME),
+    ]
+    frame, kinds = build(columns, L, rows.index)
+    return Table("changes", frame, kinds)
+
+
+def _moved(frame: pd.DataFrame, dated: str, since: date) -> pd.Series:
+    """Dated on/after `since`, or loaded on/after it (a late report about an old period still moved)."""
+    cutoff = pd.Timestamp(since)
+    return (pd.to_datetime(frame[dated]) >= cutoff) | (pd.to_datetime(frame["loaded_at"]) >= cutoff)
+
+
+def _change(frame: pd.DataFrame, when, kind: str, lang: str, detail, before=None, now=None,
+            source_url=None) -> pd.DataFrame:
+    size = len(frame)
+    as_series = lambda v: v.to_numpy() if isinstance(v, pd.Series) else [v] * size  # noqa: E731
+    return pd.DataFrame({
+        "when": as_series(when), "kind": t(f"export.change.{kind}", lang),
+        "commitment_id": frame["commitment_id"].to_numpy(), "detail": as_series(detail),
+        "before": as_series(before), "now": as_series(now), "source_url": as_series(source_url),
+        "loaded_at": frame["loaded_at"].to_numpy()})
+
+
+def _new_commitments(c: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
+    new = c[pd.to_datetime(c["loaded_at"]) >= pd.Timestamp(since)]
+    return _change(new, new["loaded_at"], "new_commitment", lang, new["action_plan_id"], source_url=new["source_url"])
+
+
+def _new_watch(c: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
+    new = c[c["is_watched"] & (pd.to_datetime(c["watched_since"]) >= pd.Timestamp(since))]
+    return _change(new, new["watched_since"], "watched", lang, new["watch_reason"])
+
+
+def _new_ratings(r: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
+    new = r[_moved(r, "as_of", since)]
+    detail = (new["assessor"].map(lambda a: t(f"assessor.{a}", lang)) + " · "
+              + new["indicator"].map(lambda i: t(f"indicator.{i}", lang))
+              + new["qualifier"].map(lambda q: f" ({q.replace('_', ' ')})" if q else "")
+              + new["report"].map(lambda p: f" · {p}" if p else ""))
+    return _change(new, new["as_of"].fillna(new["loaded_at"]), "rating", lang, detail,
+                   now=rating_text(new, lang), source_url=new["source_url"])
+
+
+def _progress_changes(p: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
+    """Each new statement is a status change, new evidence, or a plain update, in that order of interest."""
+    new = p[_moved(p, "period_end", since)]
+    changed = new["status_code"].notna() & (new["status_code"] != new["previous_status"])
+    kind = pd.Series("update", index=new.index).mask(new["evidence"].notna(), "evidence").mask(changed, "status_change")
+    label = lambda col: new[col].map(lambda s: completion_label(s, lang) if isinstance(s, str) else None)  # noqa: E731
+    detail = (new["assessor"].map(lambda a: t(f"assessor.{a}", lang)) + " · " + new["period"].astype(str)
+              + new["evidence"].map(lambda e: f"\n{e}" if isinstance(e, str) and e else ""))
+    frames = [_change(new[kind == k], new["period_end"][kind == k].fillna(new["loaded_at"][kind == k]), k, lang,
+                      detail[kind == k], label("previous_status")[kind == k], label("status_code")[kind == k],
+                      new["source_url"][kind == k]) for k in ("status_change", "evidence", "update")]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _new_events(e: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
+    new = e[_moved(e, "event_date", since)]
+    titles = pd.Series([_title(r, lang) for r in new.to_dict("records")], index=new.index, dtype=object)
+    return _change(new, new["event_date"].fillna(new["loaded_at"]), "event", lang, titles,
+                   source_url=new["source_url"])
+

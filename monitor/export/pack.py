@@ -1,0 +1,105 @@
+"""build_pack: the meeting workbook for one scope, in one language, as xlsx bytes.
+
+Queries run once per table for the whole scope (monitor.queries, "# exports"), the tables are labelled
+once (frames, meeting), and each is written by sheet.write_table; the Summary is drawn last, in first
+place, so it can report what the export boundary changed on every other sheet.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from openpyxl import Workbook
+
+from monitor import db, queries
+from monitor.export import safe
+from monitor.export.frames import Table, commitments_table, milestones_table, progress_table, sources_table
+from monitor.export.meeting import changes_table, priority_table
+from monitor.export.scope import describe
+from monitor.export.sheet import write_table
+from monitor.export.summary import SummaryFacts, write_summary
+from monitor.filters import Filters
+from monitor.i18n import language, t
+
+SHEET_ORDER = ("priority", "commitments", "milestones", "progress", "changes", "sources")
+
+
+@dataclass
+class PackData:
+    """What the database says about the scope: one frame per query."""
+
+    commitments: pd.DataFrame
+    ratings: pd.DataFrame
+    milestones: pd.DataFrame
+    progress: pd.DataFrame
+    events: pd.DataFrame
+    sources: pd.DataFrame
+    watched: pd.DataFrame
+    headline: dict
+    plan_figures: pd.DataFrame
+    options: dict
+
+
+def read_pack_data(cur, scope: Filters, today: date) -> PackData:
+    c = queries.export_commitments(cur, scope, today)
+    in_scope = set(c["commitment_id"])
+    watched = queries.watchlist(cur, today)
+    return PackData(
+        commitments=c, ratings=queries.export_ratings(cur, scope, today),
+        milestones=queries.export_milestones(cur, scope, today), progress=queries.export_progress(cur, scope, today),
+        events=queries.export_events(cur, scope, today), sources=queries.export_sources(cur, scope, today),
+        watched=watched[watched["commitment_id"].isin(in_scope)].reset_index(drop=True),
+        headline=queries.headline(cur, scope, today),
+        plan_figures=queries.plan_summaries(cur, list(scope.plan)) if scope.plan else pd.DataFrame(),
+        options=queries.filter_options(cur))
+
+
+def pack_tables(data: PackData, lang: str, since: date | None, today: date) -> dict[str, Table]:
+    """Every sheet's table, keyed as SHEET_ORDER; also what the CSV export writes."""
+    titles = data.commitments.set_index("commitment_id")["title"]
+    return {
+        "priority": priority_table(data.watched, data.events, lang, today),
+        "commitments": commitments_table(data.commitments, data.ratings, lang),
+        "milestones": milestones_table(data.milestones, titles, lang),
+        "progress": progress_table(data.progress, lang),
+        "changes": changes_table(since, data.commitments, data.ratings, data.progress, data.events, lang),
+        "sources": sources_table(data.sources, lang),
+    }
+
+
+def sheet_name(key: str, lang: str, since: date | None) -> str:
+    if key == "changes" and since:
+        return t("export.sheet.changes_since", lang, date=since.isoformat())
+    return t(f"export.sheet.{key}", lang)
+
+
+def build_pack(cur, scope: Filters, *, lang: str = "en", since: date | None = None,
+               today: date | None = None) -> bytes:
+    """The meeting pack for `scope` as xlsx bytes. An empty scope gives a pack that says it is empty."""
+    lang, today = language(lang), today or date.today()
+    data = read_pack_data(cur, scope, today)
+    tables = pack_tables(data, lang, since, today)
+    wb, report = Workbook(), safe.Report()
+    summary = wb.active
+    summary.title = t("export.sheet.summary", lang)
+    for key in SHEET_ORDER:
+        write_table(wb.create_sheet(sheet_name(key, lang, since)), tables[key], report, lang,
+                    freeze="A2" if key == "sources" else "B2")
+    write_summary(summary, _facts(data, tables, scope, lang, since, today), report, lang)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _facts(data: PackData, tables: dict[str, Table], scope: Filters, lang: str, since: date | None,
+           today: date) -> SummaryFacts:
+    scope_text, filters_text = describe(scope, data.options, lang)
+    contents = [(t("export.sheet.summary", lang), 0, t("export.sheet_help.summary", lang))]
+    contents += [(sheet_name(k, lang, since), len(tables[k].frame), t(f"export.sheet_help.{k}", lang))
+                 for k in SHEET_ORDER]
+    files = (data.sources.dropna(subset=["sha256"]).drop_duplicates("sha256")
+             .sort_values("loaded_at")[["file_name", "kind", "loaded_at", "sha256"]])
+    return SummaryFacts(scope_text, filters_text, today, since, db.now_utc(), contents, data.headline,
+                        data.commitments, data.plan_figures, files)
