@@ -1,0 +1,155 @@
+"""The single writer: all or nothing, idempotent re-imports, corrections in place, history kept."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+
+from loaders.batch import Batch, InvalidFile, SourceInfo
+from monitor import db, store
+
+
+def plan_batch(sha: str, title: str = "Open contracting", milestone_parent: str = "XX0001") -> Batch:
+    batch = Batch(SourceInfo("plan.xlsx", sha, 100, "nap_workbook"))
+    batch.tables["member"] = pd.DataFrame({"member_code": ["XXX"], "name": ["Testland"], "source_row": [2]})
+    batch.tables["action_plan"] = pd.DataFrame({"action_plan_id": ["AP_XXX01"], "member_code": ["XXX"],
+                                                "plan_number": [1]})
+    batch.tables["commitment"] = pd.DataFrame({
+        "commitment_id": ["XX0001", "XX0002"], "action_plan_id": ["AP_XXX01"] * 2, "member_code": ["XXX"] * 2,
+        "title": [title, "Budget data"], "source_sheet": ["Commitments"] * 2, "source_row": [2, 3]})
+    batch.tables["milestone"] = pd.DataFrame({
+        "milestone_id": ["XX0001.1"], "commitment_id": [milestone_parent], "level": ["milestone"],
+        "title": ["Publish portal"], "source_sheet": ["Milestones"], "source_row": [2]})
+    return batch
+
+
+def progress_batch(sha: str, period: str, status: str) -> Batch:
+    batch = Batch(SourceInfo("progress.csv", sha, 10, "progress"))
+    batch.tables["progress_update"] = pd.DataFrame({
+        "update_id": [f"u-{period}"], "subject_type": ["commitment"], "subject_id": ["XX0001"],
+        "commitment_id": ["XX0001"], "period": [period], "assessor": ["government"],
+        "status_code": [status], "period_end": [pd.Timestamp(period + "-28").date()], "source_row": [2]})
+    return batch
+
+
+def fingerprints(con) -> dict:
+    return {t: db.table_fingerprint(con, t) for t in db.CORE_TABLES}
+
+
+@pytest.fixture
+def con(tmp_path):
+    con = db.connect(tmp_path / "m.duckdb")
+    yield con
+    con.close()
+
+
+def test_import_writes_every_table_and_records_its_source(con):
+    report = store.apply_batch(con, plan_batch("a" * 64))
+    assert report.added == {"member": 1, "action_plan": 1, "commitment": 2, "milestone": 1}
+    row = con.execute("select file_name, kind, row_count from source_file").fetchone()
+    assert row == ("plan.xlsx", "nap_workbook", 5)
+    assert con.execute("select source_sheet, source_row from commitment where commitment_id = 'XX0002'").fetchone() \
+        == ("Commitments", 3)
+
+
+def test_same_file_twice_changes_nothing(con):
+    store.apply_batch(con, plan_batch("a" * 64))
+    before = fingerprints(con)
+    report = store.apply_batch(con, plan_batch("a" * 64))
+    assert report.already_imported_at is not None
+    assert fingerprints(con) == before
+
+
+def test_corrected_file_updates_in_place_without_duplicates(con):
+    store.apply_batch(con, plan_batch("a" * 64))
+    report = store.apply_batch(con, plan_batch("b" * 64, title="Open contracting (revised)"))
+    assert report.added["commitment"] == 0 and report.changed["commitment"] == 1
+    assert con.execute("select count(*) from commitment").fetchone()[0] == 2
+    assert con.execute("select title from commitment where commitment_id = 'XX0001'").fetchone()[0] \
+        == "Open contracting (revised)"
+
+
+def test_dangling_reference_rejects_the_whole_file_and_names_the_row(con):
+    store.apply_batch(con, plan_batch("a" * 64))
+    before = fingerprints(con)
+    with pytest.raises(InvalidFile) as caught:
+        store.apply_batch(con, plan_batch("c" * 64, milestone_parent="XX0999"))
+    problem = caught.value.problems[0]
+    assert (problem.sheet, problem.row, problem.column, problem.value) == ("Milestones", 2, "commitment_id", "XX0999")
+    assert fingerprints(con) == before
+
+
+def test_failure_mid_write_rolls_back_everything(con, monkeypatch):
+    store.apply_batch(con, plan_batch("a" * 64))
+    before = fingerprints(con)
+    real = store._upsert
+    calls = []
+
+    def failing(con_, table, frame):
+        calls.append(table)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(con_, table, frame)
+
+    monkeypatch.setattr(store, "_upsert", failing)
+    with pytest.raises(RuntimeError):
+        store.apply_batch(con, plan_batch("d" * 64, title="changed"))
+    assert fingerprints(con) == before
+
+
+def test_progress_is_history_a_new_period_adds_a_row(con):
+    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(con, progress_batch("e" * 64, "2021-03", "not_started"))
+    store.apply_batch(con, progress_batch("f" * 64, "2021-06", "limited"))
+    rows = con.execute("select period, status_code from progress_update order by period").fetchall()
+    assert rows == [("2021-03", "not_started"), ("2021-06", "limited")]
+    assert con.execute("select current_status from mart_commitment where commitment_id = 'XX0001'").fetchone()[0] \
+        == "limited"
+
+
+def test_dry_run_counts_but_writes_nothing(con):
+    before = fingerprints(con)
+    report = store.apply_batch(con, plan_batch("a" * 64), dry_run=True)
+    assert report.total_added == 5
+    assert fingerprints(con) == before
+
+
+def test_batch_with_errors_is_refused_before_writing(con):
+    batch = plan_batch("a" * 64)
+    from loaders.batch import Problem
+    batch.problems.append(Problem("plan.xlsx", "expected a date", "Commitments", 4, "end_date", "2019-13-45"))
+    with pytest.raises(InvalidFile):
+        store.apply_batch(con, batch)
+    assert con.execute("select count(*) from commitment").fetchone()[0] == 0
+
+
+def test_a_second_process_is_told_the_database_is_busy(tmp_path):
+    path = tmp_path / "held.duckdb"
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from monitor import db
+        con = db.connect({str(path)!r})
+        print("ready", flush=True)
+        time.sleep(30)
+    """)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        started = time.perf_counter()
+        with pytest.raises(db.DatabaseBusy) as caught:
+            db.connect(path)
+        assert time.perf_counter() - started < 5
+        assert "dashboard" in str(caught.value) and "Nothing was written" in str(caught.value)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_reference_scales_are_in_the_database(con):
+    label = con.execute("select label_en, label_es from scale_value where scale_id = 'completion' and code = 'limited'")
+    assert label.fetchone() == ("Limited", "Limitado")
+    assert con.execute("select code from scale_synonym where scale_id = 'completion' and raw_label = 'sp'").fetchone()[0] \
+        == "substantial"
