@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from loaders.batch import InvalidFile
 from monitor.config import DATA_DIR
 from monitor.store import ImportReport, apply_batch
 
@@ -21,13 +22,19 @@ def seed_files(seed_dir: Path = SEED_DIR) -> list[Path]:
 
 def init(con: duckdb.DuckDBPyConnection, seed_dir: Path = SEED_DIR,
          progress: Callable[[str], None] | None = None) -> list[ImportReport]:
-    """Import every seed file through the same loaders and writer as any user file."""
+    """Import every seed file through the same loaders and writer as any user file.
+
+    Every file is validated before the first one is written, so a broken seed writes nothing.
+    """
     from loaders import detect
 
     batches = []
     for path in seed_files(seed_dir):
         batch = detect.load(path.read_bytes(), str(path.relative_to(seed_dir)))
         batches.append(batch)
+    problems = [p for b in batches for p in b.errors]
+    if problems:
+        raise InvalidFile(problems)
     batches.sort(key=lambda b: KIND_ORDER.index(b.source.kind) if b.source.kind in KIND_ORDER else len(KIND_ORDER))
     reports = []
     for batch in batches:
