@@ -27,8 +27,8 @@ LOADERS = {entry.kind: entry for entry in (
     Loader(nap_workbook.KIND, nap_workbook.matches, nap_workbook.load,
            _required(nap_workbook.COMMITMENTS, nap_workbook.MILESTONES)),
     Loader(progress.KIND, progress.matches, progress.load, _required(progress.CANADA, progress.GENERIC)),
-    Loader(irm.KIND, irm.matches, irm.load, _required(irm.RATINGS)),
     Loader(irm.SUMMARY_KIND, irm.matches_summary, irm.load_summary, _required(irm.SUMMARY)),
+    Loader(irm.KIND, irm.matches, irm.load, _required(irm.RATINGS)),
     Loader(watchlist.KIND, watchlist.matches, watchlist.load, _required(watchlist.SPEC)),
     Loader(events.KIND, events.matches, events.load, _required(events.SPEC)),
 )}

@@ -1,6 +1,7 @@
-"""IRM ratings as published, one row per commitment, indicator and report (either methodology), and
-plan-level IRM summary counts ('3 commitments with significant early results'). Both become
+"""IRM ratings as published, one row per commitment (or plan), indicator and report (either methodology),
+and plan-level IRM summary counts ('3 commitments with significant early results'). Both become
 `assessment` rows with the published text, its canonical code on a scale, the band and any missing reason.
+Indicators without a published scale (multi_stakeholder_forum, summary, ...) are kept as published text.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from loaders.batch import Batch, SourceInfo, stable_id
 from loaders.checks import Checker, frame, options, provenance
+from loaders.progress import ASSESSORS
 from loaders.reading import Column, SheetSpec, read_table
 from monitor import scales
 
@@ -35,8 +37,10 @@ NOT_RATED = {"not yet coded": "not_yet_coded", "not public": "not_public"}
 COUNT = re.compile(r"\s*(\d+(?:[.,]\d+)?)")
 
 RATINGS = SheetSpec("IRM ratings", ("Ratings", "Calificaciones"), (
-    Column("commitment_id", ("Commitment ID", "OGP ID"), ("ID del compromiso", "ID compromiso"), True),
+    Column("commitment_id", ("Commitment ID", "OGP ID"), ("ID del compromiso", "ID compromiso")),
+    Column("action_plan_id", ("Action Plan ID", "Plan ID"), ("ID del plan de acción", "ID del plan")),
     Column("report", ("Report", "IRM report"), ("Informe", "Reporte"), True),
+    Column("assessor", ("Assessor", "Reported by"), ("Evaluador",)),
     Column("methodology", ("Methodology",), ("Metodología",)),
     Column("indicator", ("Indicator",), ("Indicador",), True),
     Column("qualifier", ("Qualifier",), ("Calificador",)),
@@ -50,6 +54,7 @@ SUMMARY = SheetSpec("IRM summary", ("Summary", "Resumen"), (
     Column("action_plan_id", ("Action Plan ID", "Plan ID"), ("ID del plan de acción", "ID del plan"), True),
     Column("report", ("Report", "IRM report"), ("Informe", "Reporte"), True),
     Column("indicator", ("Indicator",), ("Indicador",), True),
+    Column("assessor", ("Assessor", "Reported by"), ("Evaluador",)),
     Column("band_or_value", ("Band", "Value", "Band or value"), ("Banda", "Valor")),
     Column("count", ("Count", "Number of commitments"), ("Cantidad", "Número de compromisos"), True),
     Column("as_of", ("As of", "Date"), ("Fecha",)),
@@ -93,6 +98,9 @@ def _load(data: bytes, name: str, spec: SheetSpec, kind: str, build) -> Batch:
                  "the same subject, indicator, qualifier and report")
     batch.tables["assessment"] = frame(records, COLUMNS)
     batch.problems += check.problems
+    unscaled = sorted({r["indicator"] for r in records if r["scale_id"] is None and kind == KIND})
+    if unscaled:
+        batch.notes.append(f"{name}: kept as published text (no rating scale): {', '.join(unscaled)}")
     return batch
 
 
@@ -102,18 +110,26 @@ def indicator_key(raw: str) -> str:
 
 
 def _rating(check: Checker, row: int, r: dict[str, str]) -> dict:
-    subject = check.identifier(row, r, "commitment_id")
+    subject_type, subject = _subject(check, row, r)
     indicator = indicator_key(check.required(row, r, "indicator"))
     scale_id, implied = INDICATORS.get(indicator, (None, None))
-    if indicator and scale_id is None:
-        check.error(row, "indicator", f"{check.where(row, 'indicator')}: unknown indicator {r['indicator']!r}; "
-                                      f"known: {', '.join(INDICATORS)}", r["indicator"])
     methodology = check.choice(row, r, "methodology", METHODOLOGIES) or implied
     raw = check.required(row, r, "value")
     code, missing = _rated(check, row, raw, scale_id)
-    return _assessment(check, row, r, "commitment", subject, indicator, r.get("qualifier", ""), methodology=methodology,
+    return _assessment(check, row, r, subject_type, subject, indicator, r.get("qualifier", ""), methodology=methodology,
                        scale_id=scale_id, value_raw=raw or None, value_code=code, value_numeric=None,
                        band=scales.band(scale_id, code) if scale_id else None, missing_reason=missing)
+
+
+def _subject(check: Checker, row: int, r: dict[str, str]) -> tuple[str, str]:
+    """A commitment's rating, or a plan-level one when only the action plan is given."""
+    commitment = check.identifier(row, r, "commitment_id", required=False)
+    plan = check.identifier(row, r, "action_plan_id", required=False)
+    if not (commitment or plan):
+        column = "commitment_id" if check.has("commitment_id") else "action_plan_id"
+        check.error(row, column, f"{check.where(row, column)} is empty; give the commitment_id (or the "
+                                 "action_plan_id for a plan-level rating)")
+    return ("commitment", commitment) if commitment else ("action_plan", plan)
 
 
 def _rated(check: Checker, row: int, raw: str, scale_id: str | None) -> tuple[str | None, str | None]:
@@ -152,10 +168,11 @@ def _assessment(check: Checker, row: int, r: dict[str, str], subject_type: str, 
                 qualifier: str, *, source_column: str = "value", **values) -> dict:
     report = check.required(row, r, "report")
     as_of = check.date(row, r, "as_of")
-    key = (subject_type, subject_id, indicator, qualifier, "irm", report)
+    assessor = check.choice(row, r, "assessor", ASSESSORS) or "irm"
+    key = (subject_type, subject_id, indicator, qualifier, assessor, report)
     return {
         "assessment_id": stable_id(*key), "subject_type": subject_type, "subject_id": subject_id,
-        "indicator": indicator, "qualifier": qualifier, "assessor": "irm", "report": report, **values,
+        "indicator": indicator, "qualifier": qualifier, "assessor": assessor, "report": report, **values,
         "as_of": as_of.value, "rationale": r.get("quote") or None, "source_url": r.get("source_url") or None,
         **provenance(check.sheet, row), "source_column": check.sheet.headers.get(source_column, source_column),
     }

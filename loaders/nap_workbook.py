@@ -23,13 +23,16 @@ COMMITMENTS = SheetSpec("Commitments", ("Compromisos",), (
     Column("member_code", ("Member code", "Code", "Country code"), ("Código del miembro", "Código", "Código de país"),
            True),
     Column("member_name", ("Member", "Member name", "Country"), ("Miembro", "Nombre del miembro", "País")),
+    Column("action_plan_title", ("Action plan title", "Plan title"), ("Título del plan de acción", "Título del plan"),
+           max_chars=TITLE_CHARS),
     Column("plan_number", ("Plan number", "Action Plan Number"), ("Número del plan", "Número de plan")),
-    Column("number", ("Number", "Commitment number", "No."), ("Número", "Número del compromiso", "Núm."), True),
+    Column("number", ("Number", "Commitment number", "No."), ("Número", "Número del compromiso", "Núm.")),
     Column("title", ("Title", "Commitment title", "Name of commitment"),
            ("Título", "Título del compromiso", "Nombre del compromiso"), True, TITLE_CHARS),
     Column("title_es", ("Spanish title", "Title (Spanish)"), ("Título en español", "Título (español)"),
            max_chars=TITLE_CHARS),
     Column("description", ("Description",), ("Descripción",)),
+    Column("description_es", ("Spanish description", "Description (Spanish)"), ("Descripción en español",)),
     Column("lead_institution", ("Lead institution", "Lead implementing agency", "Lead agency"),
            ("Institución responsable", "Institución líder", "Dependencia responsable")),
     Column("supporting_institutions",
@@ -64,7 +67,7 @@ MILESTONES = SheetSpec("Milestones", ("Hitos",), (
 LEVELS = options({"milestone": ("hito", "meta"), "activity": ("actividad", "acción"),
                   "indicator": ("indicador",), "objective": ("objetivo",)})
 
-COMMITMENT_TEXT = ("title_es", "description", "theme", "lead_institution", "supporting_institutions", "ogp_url",
+COMMITMENT_TEXT = ("title_es", "description", "description_es", "theme", "lead_institution", "supporting_institutions", "ogp_url",
                    "notes", "source_url")
 MILESTONE_TEXT = ("responsible", "notes", "source_url")
 
@@ -119,9 +122,9 @@ def _load_commitments(batch: Batch, sheet: Sheet) -> dict[str, list[str]]:
 def _commitment(check: Checker, row: int, r: dict[str, str]) -> dict:
     plan = check.identifier(row, r, "action_plan_id")
     member = check.identifier(row, r, "member_code")
-    raw_number = check.required(row, r, "number")
-    number = repair_number(raw_number)
     given = check.identifier(row, r, "commitment_id", required=False)
+    raw_number = r.get("number", "") if given else check.required(row, r, "number")
+    number = repair_number(raw_number)
     start, end = check.date(row, r, "start_date"), check.date(row, r, "end_date")
     check.order(row, ("start_date", start), ("end_date", end))
     record = {
@@ -157,16 +160,20 @@ def _members(check: Checker, sheet: Sheet):
 
 
 def _plans(check: Checker, sheet: Sheet):
+    """One plan per id; its number and title only when the sheet has those columns (never blanked)."""
     members = _consistent(check, sheet, "action_plan_id", "member_code")
     numbers = _consistent(check, sheet, "action_plan_id", "plan_number") if check.has("plan_number") else {}
+    titles = _consistent(check, sheet, "action_plan_id", "action_plan_title") if check.has("action_plan_title") else {}
     records = []
     for plan, (member, row) in members.items():
         record = {"action_plan_id": plan, "member_code": member, **provenance(sheet, row)}
         if check.has("plan_number"):
             record["plan_number"] = _plan_number(check, numbers.get(plan, ("", row)))
+        if check.has("action_plan_title"):
+            record["title"] = titles.get(plan, ("", row))[0] or None
         records.append(record)
     columns = ["action_plan_id", "member_code", *(["plan_number"] if check.has("plan_number") else []),
-               "source_sheet", "source_row"]
+               *(["title"] if check.has("action_plan_title") else []), "source_sheet", "source_row"]
     return frame(records, columns)
 
 
@@ -264,10 +271,13 @@ HELP = {
     "commitment_id": ("OGP's commitment id if it has one; leave blank and the monitor uses <action_plan_id>-<number>",
                       "ID de OGP del compromiso si existe; si se deja vacío se usa <id del plan>-<número>", "MX0081"),
     "action_plan_id": ("OGP's action plan id", "ID del plan de acción en OGP", "AP_MEX04"),
+    "action_plan_title": ("Title of the action plan", "Título del plan de acción", "Cuarto Plan de Acción 2019-2021"),
+    "description_es": ("Description in Spanish", "Descripción en español", ""),
     "member_code": ("OGP member code", "Código del miembro en OGP", "MEX"),
     "member_name": ("Country or locality name", "Nombre del país o gobierno local", "Mexico"),
     "plan_number": ("Which action plan of this member (1, 2, 3...)", "Número del plan de acción (1, 2, 3...)", "4"),
-    "number": ("Commitment number as printed in the plan", "Número del compromiso como aparece en el plan", "7"),
+    "number": ("Commitment number as printed in the plan (required when commitment_id is blank)",
+               "Número del compromiso como aparece en el plan (obligatorio si no hay ID)", "7"),
     "title": ("Commitment title (up to 1,000 characters)", "Título del compromiso (hasta 1,000 caracteres)",
               "Democratic controls over state surveillance"),
     "title_es": ("Title in Spanish, if the plan has one", "Título en español", "Controles democráticos a la "

@@ -118,14 +118,19 @@ def _update(check: Checker, row: int, r: dict[str, str], commitment: str, milest
 def _status(check: Checker, row: int, r: dict[str, str], percent: float | None) -> tuple[str | None, str | None]:
     raw = r.get("status", "")
     if not raw:
-        if percent is None:
-            check.error(row, "status", f"{check.where(row, 'status')} is empty; give a status or a percent complete")
+        if percent is None and not _narrative(r):
+            check.error(row, "status", f"{check.where(row, 'status')} is empty; give a status, a percent complete "
+                                       "or a description of progress")
         return None, None
     code = scales.resolve("completion", raw)
     if code is None:
         check.error(row, "status", f"{check.where(row, 'status')}: unknown status {raw!r}; allowed: "
                                    f"{allowed_statuses()}", raw)
     return raw, code
+
+
+def _narrative(r: dict[str, str]) -> str:
+    return r.get("narrative") or r.get("progress_en") or r.get("progress_fr") or ""
 
 
 def allowed_statuses() -> str:

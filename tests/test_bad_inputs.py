@@ -95,10 +95,9 @@ CASES = {
                                 "irm.csv", "cell F2: 'Sustanciall' is not a label of the completion scale; allowed: "
                                            "No Evidence Available, Withdrawn, Not Started", None, 2, "value",
                                 "Sustanciall"),
-    "unknown IRM indicator": Bad(f.csv_bytes([f.IRM_HEADERS, f.IRM_ROWS[0][:3] + ["ambitiousness"] +
-                                              f.IRM_ROWS[0][4:]]), "irm.csv", "unknown indicator 'ambitiousness'; "
-                                                                              "known: completion", None, 2,
-                                 "indicator", "ambitiousness"),
+    "IRM rating without a subject": Bad(f.csv_bytes([f.IRM_HEADERS, [""] + f.IRM_ROWS[0][1:]]), "irm.csv",
+                                        "cell A2 is empty; give the commitment_id (or the action_plan_id for a "
+                                        "plan-level rating)", None, 2, "commitment_id"),
     "unknown progress status": Bad(f.csv_bytes([f.PROGRESS_HEADERS, f.with_row(f.PROGRESS_ROWS[0], 5, "Finished")[0]]),
                                    "p.csv", "unknown status 'Finished'; allowed: No Evidence Available", None, 2,
                                    "status", "Finished"),

@@ -185,7 +185,7 @@ def test_template_is_helpful_and_its_blank_form_imports_nothing(tmp_path):
     assert "Fecha de inicio" in str([c.value for c in book["Instructions"]["G"]])
     assert [p.expected for p in nap_workbook.load(path.read_bytes(), "template.xlsx").errors] == [
         "no data rows below the header (row 1); an empty import would change nothing"]
-    book["Commitments"].append(["", "AP_TST01", "TST", "Testland", 1, "1", "Open contracting", *[None] * 5,
+    book["Commitments"].append(["", "AP_TST01", "TST", "Testland", None, 1, "1", "Open contracting", *[None] * 6,
                                 "2021-01-01", "2022-12-31"])
     filled = nap_workbook.load(f.xlsx(book), "filled.xlsx")
     assert filled.ok and f.stored(filled, "commitment")[0]["commitment_id"] == "AP_TST01-1"
