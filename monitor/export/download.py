@@ -12,6 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from monitor.export import safe
+from monitor.export.body import splice, style_ids
 from monitor.export.frames import DATE, DATETIME, INT, NUMBER, URL, Table, is_missing
 from monitor.export.sheet import write_table
 from monitor.i18n import catalogue, t
@@ -61,11 +62,10 @@ def xlsx_bytes(df: pd.DataFrame, lang: str = "en", sheet: str = "Data") -> bytes
     wb = Workbook()
     ws = wb.active
     ws.title = safe.strip_controls(sheet)[0][:31] or "Data"
-    report = safe.Report()
-    write_table(ws, table, report, lang, freeze="A2")
+    body = write_table(ws, table, safe.Report(), lang, style_ids(wb), freeze="A2")
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return splice(buffer.getvalue(), {1: body})
 
 
 def _kind(values: pd.Series, header: str) -> str:

@@ -122,20 +122,20 @@ def irm_columns(ratings: pd.DataFrame, ids: pd.Series, labels: Labels) -> dict[s
     """
     irm = ratings[ratings["assessor"] == "irm"].sort_values("as_of", na_position="first")
     irm = irm.assign(text=rating_text(irm, labels.lang))
-    methods = irm.groupby("commitment_id")["methodology"].agg(set)
+    rated = ids.isin(set(irm["commitment_id"]))
     not_assessed = missing_label(None, labels.lang)
     out = {}
     for key, methodology, indicator, qualifier in IRM_COLUMNS:
+        applies = ids.isin(set(irm.loc[irm["methodology"] == methodology, "commitment_id"])) | ~rated
         rows = irm[(irm["indicator"] == indicator) & (irm["qualifier"] == qualifier) & (irm["methodology"] == methodology)]
         latest = rows.drop_duplicates("commitment_id", keep="last").set_index("commitment_id")["text"]
-        values = ids.map(latest)
-        has = ids.map(lambda i, m=methodology: None if i not in methods.index else m in methods[i])
-        out[key] = values.where(values.notna(), has.map({True: not_assessed, False: None, None: not_assessed}))
+        values = ids.map(latest).astype(object)
+        out[key] = values.where(values.notna(), pd.Series(not_assessed, index=ids.index).where(applies, None))
     return out
 
 
 def rating_text(rows: pd.DataFrame, lang: str) -> pd.Series:
-    keys = list(zip(rows["scale_id"], rows["value_code"], rows["missing_reason"], rows["value_raw"]))
+    keys = list(zip(*(rows[c].astype(object).tolist() for c in ("scale_id", "value_code", "missing_reason", "value_raw"))))
     table = {k: _one_rating(*k, lang) for k in set(keys)}
     return pd.Series([table[k] for k in keys], index=rows.index, dtype=object)
 
@@ -228,11 +228,12 @@ def sources_table(s: pd.DataFrame, lang: str) -> Table:
     from monitor.export.safe import web_urls
 
     L = Labels(lang)
-    rows = s.assign(url=s["source_url"].map(lambda u: web_urls(u) or [None])).explode("url")
+    rows = s.assign(url=_map_unique(s["source_url"], lambda u: web_urls(u) or [None])).explode("url")
     rows = rows.assign(used=rows["used_for"].map(lambda u: t(f"export.used.{u}", lang)))
     keys = ["file_name", "kind", "sha256", "loaded_at", "row_count", "url"]
     grouped = (rows.groupby(keys, dropna=False, sort=False)
-               .agg(used=("used", lambda u: "; ".join(dict.fromkeys(u))), n=("n", "sum")).reset_index())
+               .agg(used=("used", "unique"), n=("n", "sum")).reset_index())
+    grouped["used"] = grouped["used"].map("; ".join)
     columns = [
         ("file_name", grouped["file_name"], ""), ("kind", grouped["kind"], ""), ("sha256", grouped["sha256"], ""),
         ("loaded_at", grouped["loaded_at"], DATETIME), ("row_count", grouped["row_count"], INT),

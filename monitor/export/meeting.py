@@ -31,7 +31,8 @@ def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today
     """Watched commitments in scope, worst first (the watchlist query's order), with what to raise."""
     L = Labels(lang)
     rows = [plain_row(r) for r in watched.to_dict("records")]
-    related = [_related_events(events, r["commitment_id"], r["member_code"]) for r in rows]
+    about = EventIndex(events)
+    related = [about.related(r["commitment_id"], r["member_code"]) for r in rows]
     idx = watched.index
     columns = [
         ("commitment_id", watched["commitment_id"], ""), ("member", watched["member_name"], ""),
@@ -54,11 +55,22 @@ def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today
     return Table("priority", frame, kinds, L.col("colour"), (L.col("status"), L.col("colour")))
 
 
-def _related_events(events: pd.DataFrame, commitment_id: str, member_code: str) -> pd.DataFrame:
-    """Events about the commitment, and about its member as a whole; newest first (the query's order)."""
-    about = (events["commitment_id"] == commitment_id) | (events["commitment_id"].isna()
-                                                          & (events["member_code"] == member_code))
-    return events[about]
+class EventIndex:
+    """Events grouped once by commitment and by member, so each watched row is a lookup, not a scan."""
+
+    def __init__(self, events: pd.DataFrame):
+        self.columns = events.columns
+        self.by_commitment = {k: g for k, g in events.groupby("commitment_id", sort=False)}
+        general = events[events["commitment_id"].isna()]
+        self.by_member = {k: g for k, g in general.groupby("member_code", sort=False)}
+
+    def related(self, commitment_id: str, member_code: str) -> pd.DataFrame:
+        """About the commitment, and about its member as a whole; newest first, as queries.events orders them."""
+        parts = [g for g in (self.by_commitment.get(commitment_id), self.by_member.get(member_code)) if g is not None]
+        if not parts:
+            return pd.DataFrame(columns=self.columns)
+        found = pd.concat(parts) if len(parts) > 1 else parts[0]
+        return found.sort_values(["event_date", "date_raw"], ascending=False, na_position="last", kind="stable")
 
 
 def _title(event: dict, lang: str) -> str:

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from monitor import db, queries
 from monitor.export import safe
+from monitor.export.body import splice, style_ids
 from monitor.export.frames import Table, commitments_table, milestones_table, progress_table, sources_table
 from monitor.export.meeting import changes_table, priority_table
 from monitor.export.scope import describe
@@ -84,13 +85,15 @@ def build_pack(cur, scope: Filters, *, lang: str = "en", since: date | None = No
     wb, report = Workbook(), safe.Report()
     summary = wb.active
     summary.title = t("export.sheet.summary", lang)
-    for key in SHEET_ORDER:
-        write_table(wb.create_sheet(sheet_name(key, lang, since)), tables[key], report, lang,
-                    freeze="A2" if key == "sources" else "B2")
+    styles = style_ids(wb)
+    bodies = {}
+    for position, key in enumerate(SHEET_ORDER, start=2):
+        bodies[position] = write_table(wb.create_sheet(sheet_name(key, lang, since)), tables[key], report, lang,
+                                       styles, freeze="A2" if key == "sources" else "B2")
     write_summary(summary, _facts(data, tables, scope, lang, since, today), report, lang)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return splice(buffer.getvalue(), bodies)
 
 
 def _facts(data: PackData, tables: dict[str, Table], scope: Filters, lang: str, since: date | None,

@@ -10,24 +10,17 @@ from datetime import datetime
 
 import pandas as pd
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.export import safe
+from monitor.export.body import BodyRenderer, SheetBody
 from monitor.export.frames import DATE, DATETIME, INT, LONG, NUMBER, URL, Table, as_date, is_missing
+from monitor.export.styles import (COLOUR_FILLS, DATETIME_FORMAT, FLAG_FILL, HEADER_ALIGN, HEADER_FILL,
+                                   HEADER_FONT, LINK_FONT, WRAP)
 from monitor.i18n import t
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-LINK_FONT = Font(color="0563C1", underline="single")
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-# Soft fills readable in print; the word in the colour column carries the meaning on its own.
-COLOUR_FILLS = {"red": "F8CBAD", "amber": "FFE699", "green": "C6EFCE", "grey": "D9D9D9"}
-FLAG_FILL = "F8CBAD"
 WIDTH = {DATE: 12, DATETIME: 17, INT: 10, NUMBER: 10}
 MAX_WIDTH = {LONG: 60, URL: 45}
 
@@ -110,20 +103,18 @@ def _as_text(value) -> str:
     return str(value)
 
 
-def write_table(ws: Worksheet, table: Table, report: safe.Report, lang: str, freeze: str = "B2") -> None:
-    """The whole sheet: header in row 1, data from row 2, then layout and conditional formatting."""
+def write_table(ws: Worksheet, table: Table, report: safe.Report, lang: str, styles: dict[str, int],
+                freeze: str = "B2") -> SheetBody:
+    """Header, layout and conditional formats through openpyxl; the data rows come back as a SheetBody
+    for body.splice, which puts them into the saved package (see monitor/export/body.py for why)."""
     writer = CellWriter(ws, report, lang)
-    headers = list(table.frame.columns)
-    for col, header in enumerate(headers, start=1):
+    for col, header in enumerate(table.frame.columns, start=1):
         cell = writer.text(1, col, header)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
-    for col, header in enumerate(headers, start=1):
-        kind = table.kinds.get(header, "")
-        for row, value in enumerate(table.frame[header].tolist(), start=2):
-            writer.write(row, col, value, kind)
-    last_row = len(table.frame) + 1
-    _layout(ws, table, last_row, freeze)
-    _highlight(ws, table, last_row, lang)
+    body = BodyRenderer(ws.title, styles, report, t("export.truncated", lang)).render(table)
+    _layout(ws, table, body.last_row, freeze)
+    _highlight(ws, table, body.last_row, lang)
+    return body
 
 
 def _layout(ws: Worksheet, table: Table, last_row: int, freeze: str) -> None:

@@ -14,7 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from monitor.export import safe
 from monitor.export.frames import DATE, DATETIME, INT, URL
-from monitor.export.sheet import HEADER_ALIGN, HEADER_FILL, HEADER_FONT, CellWriter
+from monitor.export.sheet import CellWriter
+from monitor.export.styles import HEADER_ALIGN, HEADER_FILL, HEADER_FONT
 from monitor.i18n import band_label, catalogue, completion_label, language, t
 
 COMPLETION_ORDER = ("not_started", "limited", "in_progress", "substantial", "complete", "withdrawn", "no_evidence")
