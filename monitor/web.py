@@ -6,8 +6,6 @@ gives wrong answers across threads), and imports go through the same connection:
 """
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -20,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import config, db, queries
+from monitor.export import CSV_MIME, csv_bytes
 from monitor.filters import RAG_STATUSES, Filters
 from monitor.i18n import LANGUAGES, band_label, completion_label, fmt_date, language, t
 from monitor.queries import RAG_COLOUR
@@ -32,7 +31,6 @@ CELL_STYLE = {"red": "background-color: #F8D7DA; color: #7A1C24", "amber": "back
 COMPLETION_CODES = ("not_started", "limited", "in_progress", "substantial", "complete", "withdrawn", "no_evidence")
 RESULTS_BANDS = ("negative", "none", "some", "strong", "top")
 _IMPORT_LOCK = threading.Lock()  # one import at a time per process: the single writer
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -272,35 +270,12 @@ def fmt(value) -> str:
 
 # --- downloads ------------------------------------------------------------------------------------
 
-def csv_bytes(df: pd.DataFrame, lg: str) -> bytes:
-    """CSV a spreadsheet opens as text: cells that Excel would run as formulas get a leading quote."""
-    try:
-        from monitor.export import csv_bytes as export_csv
-    except ImportError:
-        export_csv = None
-    if export_csv is not None:
-        return export_csv(df, lg)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_cell(c) for c in df.columns])
-    for row in df.itertuples(index=False):
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _cell(value) -> str:
-    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0):
-        text = ", ".join(map(str, value))
-    else:
-        text = "" if pd.isna(value) else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def download_table(df: pd.DataFrame, file_stem: str, key: str) -> None:
-    """Built only when clicked (on another thread, hence the language captured now)."""
+    """Safe CSV (monitor.export: no formulas, BOM for Excel), built only when clicked, on another thread,
+    hence the language captured now."""
     lg = lang()
     st.download_button(tr("ui.download_csv"), data=lambda: csv_bytes(df, lg), file_name=f"{file_stem}.csv",
-                       mime="text/csv", key=key, on_click="ignore", icon=":material/download:")
+                       mime=CSV_MIME, key=key, on_click="ignore", icon=":material/download:")
 
 
 @st.cache_data(show_spinner=False)

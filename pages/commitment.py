@@ -37,8 +37,9 @@ def text_in_lang(row: dict, field: str) -> str:
 
 def header(row: dict) -> None:
     st.title(web.md(text_in_lang(row, "title")))
+    years = f" ({row['submission_year']}-{row['end_year']})" if row["submission_year"] and row["end_year"] else ""
     st.caption(web.md(f"{row['commitment_id']} · {row['member_name']} · "
-                      f"{web.tr('ui.plan_short')}{row['plan_number']} ({row['submission_year']}-{row['end_year']})"))
+                      f"{web.tr('ui.plan_short')}{row['plan_number']}{years}"))
     badges = st.container(horizontal=True)
     web.rag_badge(row["rag"], badges)
     if row["is_watched"]:
@@ -68,9 +69,9 @@ def status_line(row: dict) -> None:
 
 def facts(row: dict) -> None:
     left, right = st.columns(2)
-    left.markdown(f"**{web.tr('col.lead')}:** {web.md(row['lead_institution']) or web.tr('missing.not_public')}")
+    left.markdown(f"**{web.tr('col.lead')}:** {web.md(row['lead_institution']) or web.tr('ui.not_recorded')}")
     left.markdown(f"**{web.tr('commitment.supporting')}:** "
-                  f"{web.md(row['supporting_institutions']) or web.tr('missing.not_public')}")
+                  f"{web.md(row['supporting_institutions']) or web.tr('ui.not_recorded')}")
     areas = ", ".join(row["policy_areas"] or []) or web.tr("missing.not_yet_coded")
     left.markdown(f"**{web.tr('filters.policy_area')}:** {web.md(areas)}")
     right.markdown(f"**{web.tr('commitment.dates')}:** {web.fmt(row['start_date'])} → {web.fmt(row['end_date'])}")
@@ -140,7 +141,9 @@ def milestones(commitment_id: str) -> None:
     })
     rags = ["overdue" if r["is_overdue"] is True else "complete" if r["is_closed"] else "unknown"
             for r in data.to_dict("records")]
-    st.dataframe(web.with_status_colours(shown, web.tr("col.flag"), rags), hide_index=True, key="milestones_table")
+    st.dataframe(web.with_status_colours(shown, web.tr("col.flag"), rags), hide_index=True, key="milestones_table",
+                 column_config={web.tr("col.flag"): st.column_config.TextColumn(width="medium"),
+                                web.tr("col.title"): st.column_config.TextColumn(width="large")})
 
 
 def flag(r: dict) -> str:
@@ -203,8 +206,8 @@ def _highlight(row: pd.Series, column: str) -> list[str]:
 
 def evidence(data: pd.DataFrame) -> None:
     """Evidence lines: http(s) ones as links, anything else (javascript:, file paths) as plain text."""
-    lines = [(p, line.strip()) for p, text in zip(data["period"], data["evidence"]) if isinstance(text, str)
-             for line in text.splitlines() if line.strip()]
+    lines = list(dict.fromkeys((p, line.strip()) for p, text in zip(data["period"], data["evidence"])
+                               if isinstance(text, str) for line in text.splitlines() if line.strip()))
     st.subheader(web.tr("commitment.evidence"))
     if not lines:
         st.info(web.tr("empty.evidence"))
@@ -231,7 +234,8 @@ def events(commitment_id: str) -> None:
         web.tr("col.actor"): data["actor"],
         web.tr("col.link"): data["source_url"].map(lambda u: web.safe_url(str(u).split(";")[0]) if u else None),
     })
-    st.dataframe(shown, hide_index=True, key="events_table", column_config={
+    st.dataframe(shown, hide_index=True, key="events_table", height=min(36 * (len(shown) + 1) + 4, 1100),
+                 column_config={
         web.tr("col.event"): st.column_config.TextColumn(width="large"),
         web.tr("col.link"): st.column_config.LinkColumn(display_text=web.tr("commitment.open_source")),
     })
