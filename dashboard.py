@@ -8,7 +8,7 @@ from monitor import web
 
 st.set_page_config(page_title=web.tr("app.title"), page_icon=":material/flag:", layout="wide")
 
-lang = web.language_switch()
+web.language_switch()
 web.ensure_database()
 
 PAGES = {
