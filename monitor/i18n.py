@@ -7,7 +7,7 @@ catalogue file plus two columns in that CSV.
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
@@ -75,7 +75,7 @@ def fmt_date(value, lang: str = DEFAULT) -> str:
     """ISO dates everywhere: unambiguous in both languages."""
     if value is None or value != value:  # None or NaT/NaN
         return t("missing.no_date", lang)
-    if hasattr(value, "date") and not isinstance(value, date):
+    if isinstance(value, datetime):
         value = value.date()
     return value.isoformat() if isinstance(value, date) else str(value)
 

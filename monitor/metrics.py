@@ -1,7 +1,7 @@
 """Plain-language readings of a commitment's figures: what a meeting should raise about it."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from monitor.i18n import completion_label, fmt_date, t
 
@@ -16,7 +16,7 @@ def _known(value) -> bool:
 def _day(value) -> date | None:
     if not _known(value):
         return None
-    return value.date() if hasattr(value, "date") and not isinstance(value, date) else value
+    return value.date() if isinstance(value, datetime) else value
 
 
 def what_to_raise(row: dict, lang: str = "en", today: date | None = None) -> str:
