@@ -116,8 +116,9 @@ def _rating(check: Checker, row: int, r: dict[str, str]) -> dict:
     methodology = check.choice(row, r, "methodology", METHODOLOGIES) or implied
     raw = check.required(row, r, "value")
     code, missing = _rated(check, row, raw, scale_id)
+    published = None if scales.fold(raw).replace("_", " ") in NOT_RATED else raw or None  # our token, not a label
     return _assessment(check, row, r, subject_type, subject, indicator, r.get("qualifier", ""), methodology=methodology,
-                       scale_id=scale_id, value_raw=raw or None, value_code=code, value_numeric=None,
+                       scale_id=scale_id, value_raw=published, value_code=code, value_numeric=None,
                        band=scales.band(scale_id, code) if scale_id else None, missing_reason=missing)
 
 

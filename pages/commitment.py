@@ -180,14 +180,15 @@ def progress(commitment_id: str) -> None:
     if data.empty:
         st.info(web.tr("empty.progress"))
         return
-    data = data.assign(reading=[completion_label(c, lg) if c else (raw or web.tr("missing.not_assessed"))
+    data = data.assign(reading=[completion_label(c, lg) if isinstance(c, str) else
+                                (raw if isinstance(raw, str) and raw else web.tr("commitment.no_status"))
                                 for c, raw in zip(data["status_code"], data["status_raw"])],
                        who=data["assessor"].map(lambda a: web.tr(f"assessor.{a}")))
     grid = data.pivot_table(index="period", columns="who", values="reading", aggfunc=lambda s: " / ".join(s))
     codes = data.dropna(subset=["status_code"]).groupby("period")["status_code"].nunique()
     grid[web.tr("col.flag")] = [web.tr("commitment.disagree_short") if codes.get(p, 0) > 1 else ""
                                 for p in grid.index]
-    grid = grid.reset_index().rename(columns={"period": web.tr("col.period")})
+    grid = grid.fillna("").reset_index().rename(columns={"period": web.tr("col.period")})
     styled = grid.style.apply(_highlight, axis=1, column=web.tr("col.flag"))
     st.dataframe(styled, hide_index=True, key="progress_table")
     with st.expander(web.tr("commitment.progress_detail")):
