@@ -38,8 +38,9 @@ def _index(values: list[str], wanted: str) -> int:
     return values.index(wanted) if wanted in values else 0
 
 
-def explain(scope: Filters, options: dict, lang: str, count: int) -> None:
-    scope_text, filters_text = describe(scope, options, lang)
+def explain(scope: Filters, options: dict, count: int) -> None:
+    """What the pack will cover and contain, in the language of the page."""
+    scope_text, filters_text = describe(scope, options, web.lang())
     st.markdown(f"**{web.md(scope_text)}** · {web.tr('pack.count', count=f'{count:,}')}")
     st.caption(web.md(filters_text))
     if not count:
@@ -60,7 +61,7 @@ pack_lang = left.radio(web.tr("pack.language"), ("en", "es"), index=("en", "es")
 since = right.date_input(web.tr("pack.since"), value=date.today() - timedelta(days=90), key="pack_since",
                          help=web.tr("pack.since_help"))
 count = web.read("count_commitments", scope)
-explain(scope, options, pack_lang, count)
+explain(scope, options, count)
 
 
 def workbook() -> bytes:

@@ -99,7 +99,7 @@ def build_pack(cur, scope: Filters, *, lang: str = "en", since: date | None = No
 def _facts(data: PackData, tables: dict[str, Table], scope: Filters, lang: str, since: date | None,
            today: date) -> SummaryFacts:
     scope_text, filters_text = describe(scope, data.options, lang)
-    contents = [(t("export.sheet.summary", lang), 0, t("export.sheet_help.summary", lang))]
+    contents = [(t("export.sheet.summary", lang), None, t("export.sheet_help.summary", lang))]
     contents += [(sheet_name(k, lang, since), len(tables[k].frame), t(f"export.sheet_help.{k}", lang))
                  for k in SHEET_ORDER]
     files = (data.sources.dropna(subset=["sha256"]).drop_duplicates("sha256")

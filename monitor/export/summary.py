@@ -35,7 +35,7 @@ class SummaryFacts:
     today: date
     since: date | None
     generated_at: datetime
-    contents: list[tuple[str, int, str]]  # (sheet name, rows, what it holds)
+    contents: list[tuple[str, int | None, str]]  # (sheet name, rows, what it holds)
     headline: dict
     commitments: pd.DataFrame
     plan_figures: pd.DataFrame
