@@ -36,7 +36,7 @@ import pyarrow.csv as pv
 import python_calamine as calamine
 
 from loaders import dates, gate
-from loaders.batch import Batch, InvalidFile, Problem, SourceInfo
+from loaders.batch import Batch, Problem, SourceInfo
 from monitor import scales
 
 KIND = "ogp_export"
@@ -155,12 +155,14 @@ INDICATORS = (
 IRM = (PROGRESS_YEAR, END_YEAR) + tuple(i.header for i in INDICATORS) + tuple(
     i.code_header for i in INDICATORS if i.code_header)
 KNOWN = IDENTIFICATION + POLICY_AREAS + IRM + DERIVED
+NOT_READ = tuple(h for h in DERIVED if h not in ("URL", "Action Plan ID")) + ("Commitment Dummy",)
 
 
 @dataclass
 class Sheet:
-    """The cells of one table as text, and where its header row is."""
+    """The header row as written, the cells of the columns the loader reads (as text), and where they are."""
 
+    headers: list[str]
     frame: pd.DataFrame
     header_row: int
     sheet: str | None = None
@@ -182,10 +184,14 @@ def matches(headers: list[str]) -> bool:
 
 
 def load(data: bytes, name: str) -> Batch:
-    """Read, validate and map one export file; every problem found is in batch.problems."""
+    """Read, validate and map one export file; every problem found is in batch.problems.
+
+    Raises loaders.batch.InvalidFile only when the file cannot be read as a table at all.
+    """
     kind = gate.sniff(data, name)
     sheet = _read_xlsx(data, name) if kind == "xlsx" else _read_csv(data, name)
-    batch = Batch(SourceInfo(name, hashlib.sha256(data).hexdigest(), len(data), KIND), problems=sheet.problems, notes=sheet.notes)
+    source = SourceInfo(name, hashlib.sha256(data).hexdigest(), len(data), KIND)
+    batch = Batch(source, problems=sheet.problems, notes=sheet.notes)
     frame, header_problems = _canonical(sheet, name)
     batch.problems.extend(header_problems)
     if any(p.severity == "error" for p in header_problems):
@@ -220,9 +226,8 @@ class Context:
     def col(self, header: str) -> pd.Series:
         return self.frame[header] if header in self.frame else pd.Series("", index=self.frame.index, dtype="str")
 
-    def provenance(self, mask: np.ndarray | None = None) -> dict[str, object]:
-        rows = self.rows if mask is None else self.rows[mask]
-        return {"source_sheet": self.sheet, "source_row": rows.astype("int32")}
+    def provenance(self) -> dict[str, object]:
+        return {"source_sheet": self.sheet, "source_row": self.rows.astype("int32")}
 
 
 # --- reading -------------------------------------------------------------------------------------------------
@@ -233,28 +238,35 @@ def _read_csv(data: bytes, name: str) -> Sheet:
     header = _csv_header(text, name)
     invalid: list[object] = []
     try:
-        table = _arrow_csv(text, len(header), invalid)
+        table = _arrow_csv(text, header, invalid)
     except pa.ArrowInvalid as exc:
         if "utf8" not in str(exc).lower():
             raise gate.refuse(name, f"the CSV could not be parsed ({exc})") from None
         text, note = _from_cp1252(text, name)
         notes.append(note)
-        table = _arrow_csv(text, len(header), invalid)
+        table = _arrow_csv(text, header, invalid)
+    read = _read_columns(header)
     if invalid:
         frame, problems = _read_csv_strictly(text, header, name)
-        return Sheet(frame, 1, problems=problems, notes=notes)
+        return Sheet(header, frame.iloc[:, read], 1, problems=problems, notes=notes)
     frame = table.to_pandas()
-    frame.columns = header
-    return Sheet(frame, 1, notes=notes)
+    frame.columns = [header[i] for i in read]
+    return Sheet(header, frame, 1, notes=notes)
 
 
-def _arrow_csv(text: bytes | memoryview, width: int, invalid: list[object]) -> pa.Table:
-    names = [f"c{i}" for i in range(width)]
+def _read_columns(header: list[str]) -> list[int]:
+    """Positions of the columns the loader uses; derived and unknown ones are never converted, which saves time."""
+    return [i for i, h in enumerate(header) if FOLDED.get(fold(h)) not in (None,) + NOT_READ]
+
+
+def _arrow_csv(text: bytes | memoryview, header: list[str], invalid: list[object]) -> pa.Table:
+    names = [f"c{i}" for i in range(len(header))]
+    read = [names[i] for i in _read_columns(header)]
     return pv.read_csv(
         pa.BufferReader(text),
         read_options=pv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
         parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=_collect(invalid)),
-        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in names},
+        convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in read}, include_columns=read,
                                           strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
 
@@ -347,11 +359,10 @@ def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: in
     while body and all(v in ("", None) for v in body[-1]):
         body.pop()
     columns = list(zip(*body)) if body else [()] * len(header)
-    kept = [i for i, h in enumerate(header) if h.strip() or any(v not in ("", None) for v in columns[i])]
-    table = pa.table({str(i): _text_array(columns[i]) for i in kept})
-    frame = table.to_pandas()
-    frame.columns = [header[i] for i in kept]
-    return Sheet(frame, header_row, sheet)
+    read = _read_columns(header)
+    frame = pa.table({str(i): _text_array(columns[i]) for i in read}).to_pandas()
+    frame.columns = [header[i] for i in read]
+    return Sheet(header, frame, header_row, sheet)
 
 
 def _text_array(values: tuple[object, ...]) -> pa.Array:
@@ -398,17 +409,16 @@ def _canonical(sheet: Sheet, name: str) -> tuple[pd.DataFrame, list[Problem]]:
     def at(expected: str, column: str, severity: str = "error") -> Problem:
         return Problem(name, expected, sheet.sheet, sheet.header_row, column, column, severity)
 
-    renamed, problems, seen = [], [], set()
-    for header in sheet.frame.columns:
-        canonical = FOLDED.get(fold(header), str(header).strip())
+    problems, seen = [], set()
+    for header in (h for h in sheet.headers if h.strip()):
+        canonical = FOLDED.get(fold(header), header.strip())
         if canonical in seen:
             problems.append(at(f"each column once; '{canonical}' appears twice in the header row", canonical))
         elif canonical not in FOLDED.values():
             problems.append(at("a column of the OGP commitment export; this one is not imported", canonical,
                                "warning"))
         seen.add(canonical)
-        renamed.append(canonical)
-    frame = sheet.frame.set_axis(renamed, axis=1)
+    frame = sheet.frame.set_axis([FOLDED.get(fold(h), h.strip()) for h in sheet.frame.columns], axis=1)
     frame = frame.loc[:, ~frame.columns.duplicated()]
     for column in REQUIRED:
         if column not in seen:
