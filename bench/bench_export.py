@@ -39,13 +39,17 @@ TARGETS = {"plan": 0.5, "history": 5.0}
 
 
 def bundled_db() -> Path:
+    """The bundled data, built once; a failed build leaves no file behind to be measured by mistake."""
     path = OUT / "export_bundled.duckdb"
     if not path.exists():
-        con = db.connect(path)
+        partial = OUT / "export_bundled.partial.duckdb"
+        partial.unlink(missing_ok=True)
+        con = db.connect(partial)
         try:
             seed.init(con)
         finally:
             con.close()
+        partial.replace(path)
     return path
 
 
