@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from monitor.i18n import completion_label, fmt_date, t
+from monitor.i18n import completion_label, fmt_date, fmt_int, t
 
 STALE_AFTER_DAYS = 180  # two quarterly reporting periods without an update
 ASSESSORS = ("government", "civil_society", "su", "irm")
@@ -39,7 +39,7 @@ def _overdue(row: dict, lang: str, today: date) -> str | None:
         return None
     end = _day(row.get("end_date"))
     if end and end < today:
-        return t("raise.overdue_end", lang, date=fmt_date(end, lang), days=f"{(today - end).days:,}")
+        return t("raise.overdue_end", lang, date=fmt_date(end, lang), days=fmt_int((today - end).days, lang))
     count = int(row.get("count_overdue_milestones") or 0)
     if count:
         oldest = min(d for d in row.get("open_due_dates", []) if d < today) if row.get("open_due_dates") is not None else None
@@ -63,7 +63,7 @@ def _staleness(row: dict, lang: str, today: date) -> str | None:
         return t("raise.never_updated", lang) if row.get("current_status") != "complete" else None
     days = (today - last).days
     if days > STALE_AFTER_DAYS and row.get("current_status") not in ("complete", "withdrawn"):
-        return t("raise.stale", lang, days=f"{days:,}", date=fmt_date(last, lang))
+        return t("raise.stale", lang, days=fmt_int(days, lang), date=fmt_date(last, lang))
     return None
 
 
