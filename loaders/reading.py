@@ -15,12 +15,11 @@ from datetime import date, datetime, time, timedelta
 
 import python_calamine
 
-from loaders import gate
+from loaders import gate, xlsx_scan
 from loaders.batch import InvalidFile, Problem
 from monitor.scales import fold
 
 MAX_CELL_CHARS = 100_000
-OPENPYXL_MAX_BYTES = 5 * 1024 * 1024  # full openpyxl loads are slow; only small workbooks get the cell audit
 HEADER_SCAN_ROWS = 10
 DELIMITERS = (",", ";", "\t")
 C0_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -114,7 +113,7 @@ class Grid:
     cells: list[list[str]]
     hidden: bool = False
     lines: list[int] | None = None  # CSV only: the text line each record starts on
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    part: str | None = None  # workbooks only: the zip member holding the sheet's XML
 
 
 def column_letter(index: int) -> str:
@@ -192,16 +191,18 @@ def sniff_delimiter(text: str) -> str:
 
 def _xlsx_grids(data: bytes, name: str, head_only: bool) -> list[Grid]:
     try:
+        parts = {p.name: p for p in xlsx_scan.sheet_parts(data)}
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids = []
         for meta in book.sheets_metadata:
             sheet = book.get_sheet_by_name(meta.name)
             rows = _head(sheet) if head_only else sheet.to_python(skip_empty_area=False)
-            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+            part = parts.get(meta.name)
+            hidden = part.hidden if part else meta.visible != python_calamine.SheetVisibleEnum.Visible
             grids.append(Grid(meta.name, [[cell_text(v) for v in r] for r in rows], hidden,
-                              merged=list(sheet.merged_cell_ranges or [])))
+                              part=part.path if part else None))
         return grids
-    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+    except (python_calamine.CalamineError, xlsx_scan.ScanError, ValueError, OSError) as exc:
         raise InvalidFile([Problem(name, f"the workbook cannot be read ({exc}); open it in Excel, save it "
                                          "as .xlsx and try again")]) from None
 
@@ -273,12 +274,7 @@ def _take_checked(reading: Reading, data: bytes, name: str, grid: Grid | None, s
     sheet = _take(reading, name, grid, spec) if grid is not None else None
     if sheet is None or reading.format != "xlsx":
         return
-    reading.problems += merged_problems(sheet, grid)
-    if len(data) < OPENPYXL_MAX_BYTES:
-        reading.problems += audit_cells(data, sheet)
-    else:
-        reading.problems.append(sheet.problem(None, None, "the workbook is over 5 MB, so formula and Excel-error "
-                                                          "cells were not checked", severity="warning"))
+    reading.problems += audit_cells(data, sheet, grid)
 
 
 def pick_sheet(reading: Reading, name: str, grids: list[Grid], spec: SheetSpec) -> Grid | None:
@@ -442,10 +438,10 @@ def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]
 # ---------------------------------------------------------------- workbook-only checks
 
 
-def merged_problems(sheet: Sheet, grid: Grid) -> list[Problem]:
+def merged_problems(sheet: Sheet, merged: list[xlsx_scan.Range]) -> list[Problem]:
     """Merged cells in the header or data rows hide values in all but the first cell: refuse them."""
     problems = []
-    for (r0, c0), (r1, c1) in grid.merged:
+    for (r0, c0), (r1, c1) in merged:
         if r1 + 1 >= sheet.header_row:
             ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
             problems.append(sheet.problem(r0 + 1, None, f"merged cells {ref}: unmerge them and fill every cell",
@@ -453,42 +449,41 @@ def merged_problems(sheet: Sheet, grid: Grid) -> list[Problem]:
     return problems
 
 
-def audit_cells(data: bytes, sheet: Sheet) -> list[Problem]:
-    """Formula cells, Excel error values and hidden rows, which the fast reader cannot see."""
-    import openpyxl
+def audit_cells(data: bytes, sheet: Sheet, grid: Grid) -> list[Problem]:
+    """Merged cells, formula cells, Excel error values and hidden rows, which the fast reader cannot see.
 
+    One streaming pass over the sheet's XML (loaders.xlsx_scan), whatever the workbook's size.
+    """
+    wanted = {xlsx_scan.column_index(letter): column for column, letter in sheet.letters.items()}
     try:
-        ws = openpyxl.load_workbook(io.BytesIO(data), data_only=False)[sheet.name]
-    except Exception as exc:  # openpyxl raises many types on damaged parts
-        return [sheet.problem(None, None, f"the workbook cannot be checked ({type(exc).__name__}); save it again "
-                                          "in Excel")]
-    wanted = {letter: column for column, letter in sheet.letters.items()}
+        if grid.part is None:  # xl/workbook.xml links no part to this sheet
+            raise xlsx_scan.ScanError("KeyError")
+        scan = xlsx_scan.scan_sheet(data, grid.part, min_row=sheet.header_row + 1, columns=set(wanted))
+    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
+        return [sheet.problem(None, None, f"the workbook cannot be checked ({exc}); save it again in Excel")]
     values = dict(zip(sheet.row_numbers, sheet.rows))
-    problems = []
-    for row in ws.iter_rows(min_row=sheet.header_row + 1):
-        for cell in row:
-            column = wanted.get(column_letter(cell.column - 1))
-            if column is None or cell.data_type not in ("f", "e"):
-                continue
-            problems.append(_cell_problem(sheet, cell, column, values.get(cell.row, {}).get(column, "")))
-    hidden = [r for r, dim in ws.row_dimensions.items() if dim.hidden and r > sheet.header_row]
+    problems = merged_problems(sheet, scan.merged)
+    for cell in sorted([*scan.formulas, *scan.errors], key=lambda c: (c.row, c.column)):
+        column = wanted[cell.column]
+        problems.append(_cell_problem(sheet, cell, column, values.get(cell.row, {}).get(column, "")))
+    hidden = [r for r in scan.hidden_rows if r > sheet.header_row]
     if hidden:
         problems.append(sheet.problem(None, None, f"hidden rows {_ranges(hidden)} were imported; check they are "
                                                   "not drafts", severity="warning"))
     return problems
 
 
-def _cell_problem(sheet: Sheet, cell, column: str, cached: str) -> Problem:
-    ref = cell.coordinate
-    if cell.data_type == "e":
+def _cell_problem(sheet: Sheet, cell: xlsx_scan.Formula | xlsx_scan.ExcelError, column: str,
+                  shown: str) -> Problem:
+    ref = sheet.cell_ref(cell.row, column)
+    if isinstance(cell, xlsx_scan.ExcelError):
         return sheet.problem(cell.row, column, f"cell {ref} contains the Excel error {cell.value}; fix the "
-                                               "formula or type the value", str(cell.value))
-    formula = str(getattr(cell.value, "text", cell.value))
-    if cached:
-        return sheet.problem(cell.row, column, f"cell {ref} is a formula ({formula}); its saved result was "
-                                               "imported", cached, severity="warning")
-    return sheet.problem(cell.row, column, f"cell {ref} is a formula ({formula}) with no saved result; open the "
-                                           "file in Excel and save it, or paste values", formula)
+                                               "formula or type the value", cell.value)
+    if cell.cached:
+        return sheet.problem(cell.row, column, f"cell {ref} is a formula ({cell.text}); its saved result was "
+                                               "imported", shown, severity="warning")
+    return sheet.problem(cell.row, column, f"cell {ref} is a formula ({cell.text}) with no saved result; open the "
+                                           "file in Excel and save it, or paste values", cell.text)
 
 
 def _ranges(numbers: list[int]) -> str:

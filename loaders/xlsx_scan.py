@@ -1,0 +1,221 @@
+"""What the fast value reader cannot see in a workbook, found by streaming its XML.
+
+python-calamine gives cell values; it does not say which cells are formulas (and whether Excel saved their
+result), which hold Excel errors (#REF!, #N/A, ...), which rows are hidden, or which cells are merged. This
+module finds those in one streaming pass over a sheet's XML inside the zip, clearing each row once read, so
+time grows with the sheet and memory does not. It also says which sheet part holds which sheet and which
+sheets are hidden (xl/workbook.xml through xl/_rels/workbook.xml.rels).
+
+Entity declarations are refused by loaders.gate before any parser runs; the parsers here also never resolve
+entities, never touch the network and keep lxml's size limits (huge_tree=False).
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+WORKBOOK = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+HIDDEN_STATES = ("hidden", "veryHidden")
+TRUE = ("1", "true")
+CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+
+Range = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), 0-based
+
+
+class ScanError(Exception):
+    """A part of the workbook cannot be read; the message names the cause's type."""
+
+
+@dataclass(frozen=True)
+class SheetPart:
+    """A sheet as xl/workbook.xml lists it, and the zip member holding its cells (None when no part is linked)."""
+
+    name: str
+    state: str  # 'visible', 'hidden' or 'veryHidden'
+    path: str | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.state in HIDDEN_STATES
+
+
+@dataclass(frozen=True)
+class Formula:
+    row: int  # 1-based, as Excel shows
+    column: int  # 0-based
+    text: str  # '=UPPER(A2)', shared formulas translated to this cell
+    cached: bool  # a saved result (<v>) is present and non-empty
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    row: int
+    column: int
+    value: str  # '#REF!', '#N/A', ...
+
+
+@dataclass
+class SheetScan:
+    formulas: list[Formula] = field(default_factory=list)
+    errors: list[ExcelError] = field(default_factory=list)
+    hidden_rows: list[int] = field(default_factory=list)
+    merged: list[Range] = field(default_factory=list)
+
+
+def column_index(letters: str) -> int:
+    """'A' -> 0, 'AB' -> 27."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def cell_position(ref: str) -> tuple[int, int]:
+    """'F2' -> (2, 5): the 1-based row and 0-based column."""
+    match = CELL_REF.fullmatch(ref.strip())
+    if match is None:
+        raise ValueError(f"{ref!r} is not a cell reference")
+    return int(match.group(2)), column_index(match.group(1))
+
+
+def range_position(ref: str) -> Range:
+    """'D2:D3' -> ((1, 3), (2, 3)), as python-calamine gives merged ranges."""
+    first, _, last = ref.partition(":")
+    (r0, c0), (r1, c1) = cell_position(first), cell_position(last or first)
+    return (r0 - 1, c0), (r1 - 1, c1)
+
+
+# ---------------------------------------------------------------- which part is which sheet
+
+
+def sheet_parts(data: bytes) -> list[SheetPart]:
+    """Every sheet in workbook order, with its state and the zip member holding it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = _parse(archive.read(WORKBOOK))
+            rels = _parse(archive.read(WORKBOOK_RELS)) if WORKBOOK_RELS in archive.namelist() else None
+    except (KeyError, OSError, zipfile.BadZipFile, etree.LxmlError) as exc:
+        raise ScanError(type(exc).__name__) from exc
+    targets = {}
+    for rel in rels.iter("{*}Relationship") if rels is not None else ():
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") != "External" and target:
+            targets[rel.get("Id")] = (target.lstrip("/") if target.startswith("/")
+                                      else posixpath.normpath(posixpath.join("xl", target)))
+    parts = []
+    for sheet in book.iter("{*}sheet"):
+        rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
+        parts.append(SheetPart(sheet.get("name", ""), sheet.get("state", "visible"), targets.get(rid)))
+    return parts
+
+
+def _parse(xml: bytes):
+    return etree.fromstring(xml, etree.XMLParser(**PARSER_OPTIONS))
+
+
+# ---------------------------------------------------------------- one sheet's cells
+
+
+def scan_sheet(data: bytes, path: str, *, min_row: int = 1, columns: set[int] | None = None) -> SheetScan:
+    """Formulas, Excel errors, hidden rows and merged ranges of one sheet part.
+
+    Formula and error cells are kept only from row min_row on and, when columns is given, in those 0-based
+    columns; hidden rows and merged ranges are all kept. Raises ScanError when the part cannot be read.
+    """
+    found = SheetScan()
+    state = _RowState(found, min_row, columns)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as part:
+            for _, element in etree.iterparse(part, events=("end",), tag=("{*}row", "{*}mergeCell"),
+                                              remove_comments=True, remove_pis=True, **PARSER_OPTIONS):
+                if element.tag.endswith("}row") or element.tag == "row":
+                    state.row(element)
+                elif element.get("ref"):
+                    found.merged.append(range_position(element.get("ref")))
+                element.clear(keep_tail=False)
+                parent = element.getparent()
+                while element.getprevious() is not None:  # drop the emptied rows before this one
+                    del parent[0]
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
+        raise ScanError(type(exc).__name__) from exc
+    return found
+
+
+class _RowState:
+    """Row and column counters (for cells and rows written without r=) and the shared formulas seen so far."""
+
+    def __init__(self, found: SheetScan, min_row: int, columns: set[int] | None):
+        self.found, self.min_row, self.columns = found, min_row, columns
+        self.number = 0
+        self.shared: dict[str, object] = {}  # si -> openpyxl Translator of the master formula
+        self.queries: dict[str, tuple] = {}  # namespace -> compiled XPaths
+
+    def row(self, row) -> None:
+        r = row.get("r")
+        self.number = int(float(r)) if r else self.number + 1
+        if row.get("hidden", "").lower() in TRUE:
+            self.found.hidden_rows.append(self.number)
+        namespace = row.tag[1:row.tag.index("}")] if row.tag.startswith("{") else ""
+        if namespace not in self.queries:
+            self.queries[namespace] = _queries(namespace)
+        kept, formula_of, value_of = self.queries[namespace]
+        for cell in kept(row):  # the few formula and error cells, picked out in C
+            number, column = self._position(cell)
+            wanted = number >= self.min_row and (self.columns is None or column in self.columns)
+            formula = formula_of(cell)
+            if formula:
+                text = self._formula_text(formula[0], number, column)
+                if wanted:
+                    self.found.formulas.append(Formula(number, column, text, bool(value_of(cell))))
+            elif wanted:
+                self.found.errors.append(ExcelError(number, column, value_of(cell)))
+
+    def _position(self, cell) -> tuple[int, int]:
+        """(row, column) from r=, else counted on from the last sibling that has one, as Excel readers do."""
+        offset = 0
+        while cell is not None and not cell.get("r"):
+            offset += 1
+            cell = cell.getprevious()
+            while cell is not None and not isinstance(cell.tag, str):
+                cell = cell.getprevious()
+        if cell is None:
+            return self.number, offset - 1
+        number, column = cell_position(cell.get("r"))
+        return (number, column) if offset == 0 else (self.number, column + offset)
+
+    def _formula_text(self, formula, number: int, column: int) -> str:
+        """'=' + the formula; a shared formula's followers are the master's translated to their cell."""
+        text = "=" + (formula.text or "")
+        if formula.get("t") != "shared":
+            return text
+        si = formula.get("si")
+        if si in self.shared:
+            return self.shared[si].translate_formula(_ref(number, column))
+        if text != "=":
+            from openpyxl.formula.translate import Translator  # a tokenizer only; loads no workbook
+
+            self.shared[si] = Translator(text, _ref(number, column))
+        return text
+
+
+def _queries(namespace: str) -> tuple:
+    """XPaths for a row's formula and error cells, a cell's formula and its saved value (text, '' when none)."""
+    ns = {"m": namespace} if namespace else None
+    m = "m:" if namespace else ""
+    return (etree.XPath(f"{m}c[{m}f or @t='e']", namespaces=ns), etree.XPath(f"{m}f", namespaces=ns),
+            etree.XPath(f"string({m}v)", namespaces=ns, smart_strings=False))
+
+
+def _ref(row: int, column: int) -> str:
+    letters, index = "", column + 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
