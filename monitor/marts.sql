@@ -16,7 +16,6 @@ from milestone m
 left join latest l on l.milestone_id = m.milestone_id and l.rn = 1;
 
 create or replace table mart_commitment as
-with facts as (
 with irm as (
     select subject_id as commitment_id, indicator, value_code, band, scale_id, as_of, report, qualifier,
            row_number() over (
@@ -43,21 +42,36 @@ irm_best as (
     group by commitment_id
 ),
 progress as (
-    select commitment_id, assessor, status_code, period_end, period,
+    select commitment_id, assessor, status_code, period_end,
            row_number() over (partition by commitment_id, assessor
                               order by period_end desc nulls last, period desc) as rn
     from progress_update
     where subject_type = 'commitment' and status_code is not null
 ),
+-- the latest status of each assessor (the IRM's is its best completion rating)
+statuses as (
+    select commitment_id, assessor, status_code, period_end as status_date from progress where rn = 1
+    union all
+    select commitment_id, 'irm', irm_completion, irm_completion_date from irm_best where irm_completion is not null
+),
 by_assessor as (
     select commitment_id,
-           max(status_code) filter (where assessor = 'government' and rn = 1) as gov_status,
-           max(period_end) filter (where assessor = 'government' and rn = 1) as gov_status_date,
-           max(status_code) filter (where assessor = 'civil_society' and rn = 1) as cso_status,
-           max(period_end) filter (where assessor = 'civil_society' and rn = 1) as cso_status_date,
-           max(status_code) filter (where assessor = 'support_unit' and rn = 1) as su_status,
-           max(period_end) filter (where assessor = 'support_unit' and rn = 1) as su_status_date
-    from progress
+           max(status_code) filter (where assessor = 'government') as gov_status,
+           max(status_date) filter (where assessor = 'government') as gov_status_date,
+           max(status_code) filter (where assessor = 'civil_society') as cso_status,
+           max(status_date) filter (where assessor = 'civil_society') as cso_status_date,
+           max(status_code) filter (where assessor = 'support_unit') as su_status,
+           max(status_date) filter (where assessor = 'support_unit') as su_status_date,
+           count(distinct status_code) > 1 as assessors_disagree,
+           -- the most recent dated status wins; on a tie the more independent assessor
+           arg_max(status_code, struct_pack(d := coalesce(status_date, date '0001-01-01'),
+                   p := case assessor when 'irm' then 3 when 'support_unit' then 2
+                                      when 'civil_society' then 1 else 0 end)) as current_status,
+           max(status_date) as current_status_date,
+           arg_max(assessor, struct_pack(d := coalesce(status_date, date '0001-01-01'),
+                   p := case assessor when 'irm' then 3 when 'support_unit' then 2
+                                      when 'civil_society' then 1 else 0 end)) as current_status_assessor
+    from statuses
     group by commitment_id
 ),
 last_update as (
@@ -80,7 +94,7 @@ tags as (
 )
 select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.member_type,
        c.action_plan_id, p.plan_number, p.submission_year, p.end_year, p.title as plan_title,
-       c.commitment_number, c.title, c.title_es, c.short_title, c.description, c.description_es,
+       c.commitment_number, c.title, c.title_es, c.short_title,
        c.theme, c.lead_institution, c.supporting_institutions,
        c.start_date, c.end_date, c.end_date_raw, c.ogp_url,
        coalesce(t.policy_areas, []::text[]) as policy_areas,
@@ -91,7 +105,11 @@ select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.mem
        u.last_update_date, coalesce(u.count_updates, 0) as count_updates,
        coalesce(ms.count_milestones, 0) as count_milestones,
        coalesce(ms.count_milestones_closed, 0) as count_milestones_closed,
-       coalesce(ms.open_due_dates, []::date[]) as open_due_dates
+       coalesce(ms.open_due_dates, []::date[]) as open_due_dates,
+       a.current_status,
+       case when a.current_status is not null then a.current_status_date end as current_status_date,
+       a.current_status_assessor,
+       coalesce(a.assessors_disagree, false) as assessors_disagree
 from commitment c
 left join member mb on mb.member_code = c.member_code
 left join action_plan p on p.action_plan_id = c.action_plan_id
@@ -100,21 +118,4 @@ left join irm_best i on i.commitment_id = c.commitment_id
 left join by_assessor a on a.commitment_id = c.commitment_id
 left join last_update u on u.commitment_id = c.commitment_id
 left join milestones ms on ms.commitment_id = c.commitment_id
-left join tags t on t.commitment_id = c.commitment_id
-)
-select f.*,
-       s.status_code as current_status, s.status_date as current_status_date, s.assessor as current_status_assessor,
-       (select count(distinct x) from unnest([f.gov_status, f.cso_status, f.su_status, f.irm_completion]) as u(x)
-        where x is not null) > 1 as assessors_disagree
-from facts f
-left join lateral (
-    select status_code, status_date, assessor
-    from (values (f.gov_status, f.gov_status_date, 'government'),
-                 (f.cso_status, f.cso_status_date, 'civil_society'),
-                 (f.su_status, f.su_status_date, 'support_unit'),
-                 (f.irm_completion, f.irm_completion_date, 'irm')) as v(status_code, status_date, assessor)
-    where status_code is not null
-    order by status_date desc nulls last,
-             case assessor when 'irm' then 0 when 'support_unit' then 1 when 'civil_society' then 2 else 3 end
-    limit 1
-) s on true;
+left join tags t on t.commitment_id = c.commitment_id;

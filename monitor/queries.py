@@ -55,8 +55,9 @@ def where(f: Filters) -> Where:
     if f.q:
         w.add("(lower(commitment_id) = lower({0}) or contains(lower(title), lower({0}))"
               " or contains(lower(coalesce(title_es, '')), lower({0}))"
-              " or contains(lower(coalesce(description, '')), lower({0}))"
-              " or contains(lower(coalesce(description_es, '')), lower({0})))", f.q)
+              " or commitment_id in (select commitment_id from commitment"
+              "     where contains(lower(coalesce(description, '')), lower({0}))"
+              "        or contains(lower(coalesce(description_es, '')), lower({0}))))", f.q)
     if f.starred:
         w.clauses.append("is_starred")
     if f.watched:
@@ -73,12 +74,12 @@ def commitments(cur, f: Filters, today: date | None = None, limit: int | None = 
     w = where(f)
     order = f"{SEVERITY_SQL}, member_code, action_plan_id, commitment_id"
     if not limit:
-        sql = f"""select * exclude (description, description_es, open_due_dates) from {RATED}
+        sql = f"""select * exclude (open_due_dates) from {RATED}
                   where {w.sql} order by {order}"""
         return _run(cur, sql, w.params, today)
     # Rank on the few sort columns first, then build the wide rows only for the page's `limit` ids
     # (commitment_id is unique, so the order is total and the rows are the same as one top-N query).
-    top = f"""(select * exclude (description, description_es) from mart_commitment where commitment_id in (
+    top = f"""(select * from mart_commitment where commitment_id in (
                    select commitment_id from {RATED} where {w.sql} order by {order} limit {int(limit)}))"""
     sql = f"""select * exclude (open_due_dates) from {_rated(top)} order by {order}"""
     return _run(cur, sql, w.params, today)
@@ -122,7 +123,7 @@ def ambition_completion(cur, f: Filters, today: date | None = None) -> pd.DataFr
     w = where(f)
     sql = f"""select coalesce(ambition_band, 'unknown') as ambition, coalesce(irm_completion, 'unknown') as completion,
                      count(*) as n
-              from {RATED} where {w.sql} group by all"""
+              from {RATED} where {w.sql} group by all order by ambition, completion"""
     return _run(cur, sql, w.params, today)
 
 
@@ -138,8 +139,10 @@ def filter_options(cur) -> dict[str, list]:
 
 
 def commitment(cur, commitment_id: str, today: date | None = None) -> dict | None:
-    """One commitment with its mart fields and RAG, or None."""
-    df = _run(cur, f"select * from {RATED} where commitment_id = $id", {"id": commitment_id}, today)
+    """One commitment with its mart fields, RAG and full descriptions, or None."""
+    sql = f"""select r.*, c.description, c.description_es from {RATED} r join commitment c using (commitment_id)
+              where commitment_id = $id"""
+    df = _run(cur, sql, {"id": commitment_id}, today)
     return None if df.empty else df.iloc[0].to_dict()
 
 
@@ -208,7 +211,7 @@ def sources(cur, commitment_id: str) -> pd.DataFrame:
 
 def watchlist(cur, today: date | None = None) -> pd.DataFrame:
     """Watched commitments, worst first: red before amber, then longest overdue, then stalest."""
-    sql = f"""select * exclude (description, description_es) from {RATED} where is_watched
+    sql = f"""select * from {RATED} where is_watched
               order by {SEVERITY_SQL}, count_overdue_milestones desc, days_since_update desc nulls first,
                        commitment_id"""
     return _run(cur, sql, {}, today)
@@ -271,7 +274,7 @@ def _scope_ids(f: Filters) -> tuple[str, Where]:
 def export_commitments(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Every field of the commitments in scope: mart figures, RAG, raw dates, notes, provenance."""
     w = where(f)
-    sql = f"""select r.*, c.commitment_number_raw, c.start_date_raw, c.start_date_precision, c.end_date_precision,
+    sql = f"""select r.*, c.description, c.description_es, c.commitment_number_raw, c.start_date_raw, c.start_date_precision, c.end_date_precision,
                      c.notes, c.source_url, c.source_sheet, c.source_row, s.file_name as source_file,
                      s.loaded_at as loaded_at
               from (select * from {RATED} where {w.sql}) r
