@@ -604,13 +604,16 @@ def _assessments(ctx: Context) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame(columns=list(ASSESSMENT_COLUMNS))
     table = pa.concat_tables(parts)
-    ids = stable_ids(table, ("subject_type", "subject_id", "indicator", "qualifier", "assessor", "report"))
+    # The key leaves out the publication year: a later export that replaces NR with a year updates the row.
+    keyed = table.set_column(table.schema.get_field_index("report"), "report",
+                             pc.replace_substring_regex(table.column("report"), r" \d{4}$", ""))
+    ids = stable_ids(keyed, ("subject_type", "subject_id", "indicator", "qualifier", "assessor", "report"))
     table = table.add_column(0, "assessment_id", ids).select(list(ASSESSMENT_COLUMNS))
     return table.to_pandas(types_mapper={pa.date32(): pd.ArrowDtype(pa.date32())}.get)
 
 
 def _reports(ctx: Context, stage: str, refreshed: np.ndarray) -> tuple[pa.Array, pa.Array]:
-    """Report name (with its publication year) and as_of (only when a full date is given) for each row."""
+    """Report name (with its publication year, not part of the row's key) and as_of (only a full date)."""
     header = STAGE_YEAR[stage]
     raw = ctx.col(header).str.strip()
     parsed = {text: dates.parse_date(text) for text in raw.unique()}

@@ -105,10 +105,11 @@ def _with_provenance(frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
     return frame
 
 
-def table_columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "select column_name from information_schema.columns where table_name = ? order by ordinal_position",
-        [table]).fetchall()]
+def table_columns(con, table: str) -> dict[str, str]:
+    """Column name -> SQL type, in table order."""
+    return dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_name = ? order by ordinal_position",
+        [table]).fetchall())
 
 
 def _upsert(con, table: str, frame: pd.DataFrame) -> tuple[int, int]:
@@ -123,7 +124,9 @@ def _upsert(con, table: str, frame: pd.DataFrame) -> tuple[int, int]:
     try:
         join = " and ".join(f"s.{k} = t.{k}" for k in keys)
         probe = f"t.{keys[0]}"
-        differs = f"hash({', '.join('s.' + c for c in content)}) <> hash({', '.join('t.' + c for c in content)})" if content else "false"
+        # cast to the table's types first: a timestamp and the same date hash differently
+        incoming = ", ".join(f"cast(s.{c} as {columns[c]})" for c in content)
+        differs = f"hash({incoming}) <> hash({', '.join('t.' + c for c in content)})" if content else "false"
         added, changed = con.execute(
             f"select count(*) filter (where {probe} is null), "
             f"count(*) filter (where {probe} is not null and {differs}) "

@@ -12,7 +12,7 @@ from loaders import detect, nap_workbook, progress
 from loaders.batch import InvalidFile
 from monitor import db, store
 
-CANADA = Path(__file__).resolve().parents[2] / "shared" / "data" / "canada" / "canada_nap5_tracker_example_en.csv"
+CANADA = Path(__file__).resolve().parent / "data" / "canada_nap5_tracker_example_en.csv"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 from collections import Counter
 from datetime import date
@@ -15,7 +16,7 @@ from loaders import ogp_export
 from loaders.batch import stable_id
 from monitor import db, store
 
-SAMPLE = Path("/work/shared/data/ogp_export/ogp_commitments_open_parliament_2024-07_part_a.csv")
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export" / "ogp_commitments_open_parliament_2024-07_part_a.csv"
 TOKENS = {"ND", "NR", "NA"}
 
 
@@ -116,11 +117,30 @@ def test_methodology_report_and_as_of(batch, records):
     assert set(rows.loc["Starred (2015 Only)"].qualifier) == {"formula_2015"}
 
 
-def test_assessment_ids_are_the_batch_stable_id(batch):
+def test_assessment_ids_are_the_batch_stable_id_without_the_report_year(batch):
     rows = batch.tables["assessment"].sample(50, random_state=1)
     for r in rows.itertuples():
-        assert r.assessment_id == stable_id(r.subject_type, r.subject_id, r.indicator, r.qualifier, r.assessor,
-                                            r.report)
+        report = re.sub(r" \d{4}$", "", r.report)
+        assert r.assessment_id == stable_id(r.subject_type, r.subject_id, r.indicator, r.qualifier, r.assessor, report)
+
+
+def test_a_later_export_that_adds_the_report_year_updates_the_rating_in_place(tmp_path):
+    with SAMPLE.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        columns, row = next(reader), next(reader)
+    year = columns.index("Report Publication Year (End Of Term)")
+    con = db.connect(tmp_path / "m.duckdb")
+    try:
+        for published in ("NR", "2023"):
+            cells = list(row)
+            cells[year] = published
+            out = io.StringIO()
+            csv.writer(out, lineterminator="\r\n").writerows([columns, cells])
+            store.apply_batch(con, ogp_export.load(out.getvalue().encode("utf-8"), f"export_{published}.csv"))
+        reports = con.execute("select report from assessment where source_column = 'Completion (End Of Term)'")
+        assert [r[0] for r in reports.fetchall()] == ["IRM end-of-term report 2023"]
+    finally:
+        con.close()
 
 
 def test_policy_area_tags_keep_published_values(batch, records):

@@ -153,3 +153,13 @@ def test_reference_scales_are_in_the_database(con):
     assert label.fetchone() == ("Limited", "Limitado")
     assert con.execute("select code from scale_synonym where scale_id = 'completion' and raw_label = 'sp'").fetchone()[0] \
         == "substantial"
+
+
+def test_reimport_with_timestamps_for_dates_is_not_a_change(con):
+    batch = plan_batch("a" * 64)
+    batch.tables["milestone"]["due_date"] = [pd.Timestamp("2021-08-31").date()]
+    store.apply_batch(con, batch)
+    again = plan_batch("b" * 64)
+    again.tables["milestone"]["due_date"] = [pd.Timestamp("2021-08-31")]
+    report = store.apply_batch(con, again)
+    assert report.changed == {"member": 0, "action_plan": 0, "commitment": 0, "milestone": 0}
