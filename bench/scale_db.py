@@ -20,7 +20,7 @@ import platform
 import sys
 import time
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -335,7 +335,6 @@ class Gen:
     def assessments(self, c: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
         """IRM ratings as the OGP export melts them: legacy plans (before 2020) and refreshed plans."""
         rng = self.rng
-        n = len(c)
         sub = plan["submission_year"].to_numpy()
         end = plan["end_year"].to_numpy()
         refreshed = sub >= 2020

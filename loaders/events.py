@@ -1,11 +1,10 @@
 """Dated events around commitments (a plan submitted, a report published, a case opened), one per row."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from loaders.batch import Batch, SourceInfo, stable_id
+from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
-from loaders.reading import Column, SheetSpec, read_table
+from loaders.reading import Column, SheetSpec, read_one
 
 KIND = "events"
 PRECISIONS = options({p: () for p in ("day", "month", "quarter", "half", "year")})
@@ -33,10 +32,7 @@ def matches(headers: list[str]) -> bool:
 
 
 def load(data: bytes, name: str) -> Batch:
-    reading = read_table(data, name, [SPEC], by_name=False)
-    batch = Batch(SourceInfo.of(Path(name), KIND, data, name), problems=list(reading.problems),
-                  notes=list(reading.notes))
-    sheet = reading.sheets.get(SPEC.name)
+    batch, sheet = read_one(data, name, [SPEC], KIND, SPEC.name)
     if sheet is None:
         return batch
     check = Checker(sheet)

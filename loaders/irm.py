@@ -6,12 +6,11 @@ Indicators without a published scale (multi_stakeholder_forum, summary, ...) are
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from loaders.batch import Batch, SourceInfo, stable_id
+from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
 from loaders.progress import ASSESSORS
-from loaders.reading import Column, SheetSpec, read_table
+from loaders.reading import Column, SheetSpec, read_one
 from monitor import scales
 
 KIND = "irm_ratings"
@@ -86,10 +85,7 @@ def load_summary(data: bytes, name: str) -> Batch:
 
 
 def _load(data: bytes, name: str, spec: SheetSpec, kind: str, build) -> Batch:
-    reading = read_table(data, name, [spec], by_name=False)
-    batch = Batch(SourceInfo.of(Path(name), kind, data, name), problems=list(reading.problems),
-                  notes=list(reading.notes))
-    sheet = reading.sheets.get(spec.name)
+    batch, sheet = read_one(data, name, [spec], kind, spec.name)
     if sheet is None:
         return batch
     check = Checker(sheet)

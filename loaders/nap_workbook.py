@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from loaders.batch import Batch, Problem, SourceInfo
+from loaders.batch import Batch, SourceInfo
 from loaders.checks import Checker, frame, options, provenance
 from loaders.reading import Column, Sheet, SheetSpec, read_table
 

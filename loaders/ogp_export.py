@@ -473,7 +473,7 @@ def _members(ctx: Context) -> pd.DataFrame:
     kinds = ctx.col("National Or Local").str.strip()
     member_type = kinds.str.casefold().map(MEMBER_TYPES)
     for i in np.flatnonzero((member_type.isna() & (kinds != "")).to_numpy()):
-        ctx.problem(f"National, Local, Legacy Local or Other", ctx.rows[i], "National Or Local", kinds.iat[i],
+        ctx.problem("National, Local, Legacy Local or Other", ctx.rows[i], "National Or Local", kinds.iat[i],
                     "warning")
     frame = pd.DataFrame({
         "member_code": code, "name": ctx.frame["Country/Locality"].str.strip(),

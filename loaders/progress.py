@@ -5,12 +5,11 @@ and a generic English/Spanish form. A new period adds a row; re-importing a peri
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-from loaders.batch import Batch, SourceInfo, stable_id
+from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
 from loaders.dates import period_end
-from loaders.reading import Column, SheetSpec, read_table
+from loaders.reading import Column, SheetSpec, read_one
 from monitor import scales
 
 KIND = "progress"
@@ -56,10 +55,7 @@ def matches(headers: list[str]) -> bool:
 
 
 def load(data: bytes, name: str) -> Batch:
-    reading = read_table(data, name, [CANADA, GENERIC], by_name=False)
-    batch = Batch(SourceInfo.of(Path(name), KIND, data, name), problems=list(reading.problems),
-                  notes=list(reading.notes))
-    sheet = reading.sheets.get("Progress")
+    batch, sheet = read_one(data, name, [CANADA, GENERIC], KIND, "Progress")
     if sheet is None:
         return batch
     check = Checker(sheet)

@@ -7,6 +7,8 @@ columns mean; the format modules do.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import csv
 import io
 import re
@@ -103,6 +105,16 @@ class Reading:
     sheets: dict[str, Sheet] = field(default_factory=dict)  # spec name -> sheet
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def read_one(data: bytes, name: str, specs: list[SheetSpec], kind: str, sheet_name: str):
+    """For the one-table formats: read the file, start its Batch, and return the sheet found (or None)."""
+    from loaders.batch import Batch, SourceInfo
+
+    reading = read_table(data, name, specs, by_name=False)
+    batch = Batch(SourceInfo.of(Path(name), kind, data, name), problems=list(reading.problems),
+                  notes=list(reading.notes))
+    return batch, reading.sheets.get(sheet_name)
 
 
 @dataclass

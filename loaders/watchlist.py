@@ -1,11 +1,10 @@
 """Commitments someone is watching (the Support Unit's priority list and others), with why and since when."""
 from __future__ import annotations
 
-from pathlib import Path
 
-from loaders.batch import Batch, SourceInfo
+from loaders.batch import Batch
 from loaders.checks import Checker, frame, provenance
-from loaders.reading import Column, SheetSpec, read_table
+from loaders.reading import Column, SheetSpec, read_one
 
 KIND = "watchlist"
 DEFAULT_LIST = "priority"
@@ -27,10 +26,7 @@ def matches(headers: list[str]) -> bool:
 
 
 def load(data: bytes, name: str) -> Batch:
-    reading = read_table(data, name, [SPEC], by_name=False)
-    batch = Batch(SourceInfo.of(Path(name), KIND, data, name), problems=list(reading.problems),
-                  notes=list(reading.notes))
-    sheet = reading.sheets.get(SPEC.name)
+    batch, sheet = read_one(data, name, [SPEC], KIND, SPEC.name)
     if sheet is None:
         return batch
     check = Checker(sheet)

@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
             say(f"error: {problem}")
         say("Nothing was written.")
         return INVALID
+    except FileNotFoundError as exc:
+        say(f"error: no such file: {exc.filename or exc}")
+        return ENVIRONMENT
 
 
 def cmd_init(args) -> int:
@@ -167,11 +170,7 @@ def report_problems(batches: list[Batch]) -> bool:
 
 
 def cmd_check(args) -> int:
-    try:
-        batches = read_batches(args.files, args.kind)
-    except FileNotFoundError as exc:
-        say(f"error: no such file: {exc}")
-        return ENVIRONMENT
+    batches = read_batches(args.files, args.kind)
     valid = report_problems(batches)
     say("All files are valid." if valid else "Some files are invalid; fix the errors above.")
     return OK if valid else INVALID
@@ -180,11 +179,7 @@ def cmd_check(args) -> int:
 def cmd_import(args) -> int:
     from monitor.store import apply_batch
 
-    try:
-        batches = read_batches(args.files, args.kind)
-    except FileNotFoundError as exc:
-        say(f"error: no such file: {exc}")
-        return ENVIRONMENT
+    batches = read_batches(args.files, args.kind)
     if not report_problems(batches):
         say("Nothing was written: fix the errors above and run the command again.")
         return INVALID

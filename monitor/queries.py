@@ -39,6 +39,14 @@ def _rated(source: str = "mart_commitment") -> str:
 
 RATED = _rated()
 
+# The colour counts and IRM completion counts that every summary shows (headline, compare).
+STATUS_COUNTS = """count(*) filter (where rag in ('not_started', 'overdue')) as red,
+    count(*) filter (where rag = 'in_progress') as amber,
+    count(*) filter (where rag in ('on_track', 'complete')) as green,
+    count(*) filter (where rag in ('unknown', 'withdrawn')) as grey,
+    count(*) filter (where irm_completion is not null) as irm_assessed,
+    count(*) filter (where irm_completion in ('substantial', 'complete')) as high_completion"""
+
 
 def where(f: Filters) -> Where:
     w = Where()
@@ -95,12 +103,7 @@ def headline(cur, f: Filters, today: date | None = None) -> dict:
     w = where(f)
     sql = f"""select count(*) as commitments, count(distinct member_code) as members,
                      count(distinct action_plan_id) as plans, count(*) filter (where is_watched) as watched,
-                     count(*) filter (where rag in ('not_started', 'overdue')) as red,
-                     count(*) filter (where rag = 'in_progress') as amber,
-                     count(*) filter (where rag in ('on_track', 'complete')) as green,
-                     count(*) filter (where rag in ('unknown', 'withdrawn')) as grey,
-                     count(*) filter (where irm_completion is not null) as irm_assessed,
-                     count(*) filter (where irm_completion in ('substantial', 'complete')) as high_completion,
+                     {STATUS_COUNTS},
                      count(*) filter (where assessors_disagree) as disagreements
               from {RATED} where {w.sql}"""
     return _run(cur, sql, w.params, today).iloc[0].to_dict()
@@ -236,12 +239,7 @@ def compare(cur, f: Filters, by: str, today: date | None = None) -> pd.DataFrame
         raise ValueError(by)
     w = where(f)
     sql = f"""select {groups[by]}, count(*) as commitments,
-                 count(*) filter (where rag in ('not_started', 'overdue')) as red,
-                 count(*) filter (where rag = 'in_progress') as amber,
-                 count(*) filter (where rag in ('on_track', 'complete')) as green,
-                 count(*) filter (where rag in ('unknown', 'withdrawn')) as grey,
-                 count(*) filter (where irm_completion is not null) as irm_assessed,
-                 count(*) filter (where irm_completion in ('substantial', 'complete')) as high_completion,
+                 {STATUS_COUNTS},
                  count(*) filter (where results_band in ('strong', 'top')) as strong_results,
                  count(*) filter (where results_band is not null) as results_assessed,
                  count(*) filter (where ambition_band = 'high') as high_ambition,
