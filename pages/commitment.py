@@ -133,11 +133,12 @@ def milestones(commitment_id: str) -> None:
     shown = pd.DataFrame({
         "#": data["seq"],
         web.tr("col.title"): data["title"],
-        web.tr("col.due"): [web.fmt(d) if d == d and d is not None else (raw or web.tr("missing.no_date"))
+        web.tr("col.due"): [web.fmt(d) if d == d and d is not None else
+                            (raw if isinstance(raw, str) and raw else web.tr("missing.no_date"))
                             for d, raw in zip(data["due_date"], data["due_date_raw"])],
         web.tr("col.status"): data["status_code"].map(lambda c: completion_label(c, web.lang())),
         web.tr("col.flag"): [flag(r) for r in data.to_dict("records")],
-        web.tr("col.responsible"): data["responsible"],
+        web.tr("col.responsible"): data["responsible"].fillna(""),
     })
     rags = ["overdue" if r["is_overdue"] is True else "complete" if r["is_closed"] else "unknown"
             for r in data.to_dict("records")]

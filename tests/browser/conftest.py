@@ -73,6 +73,8 @@ def wait_for_run(page) -> None:
         state="attached", timeout=RUN_TIMEOUT_MS)
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
         state="attached", timeout=RUN_TIMEOUT_MS)
+    # a fresh page reads "not running" before its first run: every page draws an h1 once it has run
+    page.locator("h1").first.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from conftest import ROOT, full_page_screenshot, wait_for_run
+from playwright.sync_api import expect
 from sample_files import XSS_TITLE, ogp_export_csv
 
 SHOTS = ROOT / "docs" / "screenshots"
@@ -85,8 +86,10 @@ def test_filter_survives_reload(server, page):
     filtered = metric_value(page, "Commitments")
     page.reload()
     wait_for_run(page)
-    assert page.get_by_label("Search titles and descriptions").input_value() == "surveillance"
-    assert metric_value(page, "Commitments") == filtered
+    # a fresh page may report "not running" before its first run starts: let the assertions retry
+    expect(page.get_by_label("Search titles and descriptions")).to_have_value("surveillance", timeout=30_000)
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="Commitments").first
+    expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(filtered, timeout=30_000)
     page.go_back()
     wait_for_run(page)
     assert "q=surveillance" not in page.url
