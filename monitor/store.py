@@ -131,7 +131,8 @@ def _upsert(con, table: str, frame: pd.DataFrame) -> tuple[int, int]:
             f"select count(*) filter (where {probe} is null), "
             f"count(*) filter (where {probe} is not null and {differs}) "
             f"from incoming s left join {table} t on {join}").fetchone()
-        con.execute(f"insert or replace into {table} by name select * from incoming")
+        verb = "insert" if added == len(frame) else "insert or replace"  # all new: skip the conflict checks
+        con.execute(f"{verb} into {table} by name select * from incoming")
     finally:
         con.unregister("incoming")
     return added, changed
