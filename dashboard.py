@@ -13,14 +13,14 @@ web.ensure_database()
 
 PAGES = {
     web.tr("nav.monitor"): [
-        st.Page("pages/overview.py", title=web.tr("nav.overview"), icon=":material/dashboard:", default=True),
-        st.Page("pages/watchlist.py", title=web.tr("nav.watchlist"), icon=":material/priority_high:"),
-        st.Page("pages/commitment.py", title=web.tr("nav.commitment"), icon=":material/description:"),
-        st.Page("pages/compare.py", title=web.tr("nav.compare"), icon=":material/compare_arrows:"),
+        st.Page("views/overview.py", title=web.tr("nav.overview"), icon=":material/dashboard:", default=True),
+        st.Page("views/watchlist.py", title=web.tr("nav.watchlist"), icon=":material/priority_high:"),
+        st.Page("views/commitment.py", title=web.tr("nav.commitment"), icon=":material/description:"),
+        st.Page("views/compare.py", title=web.tr("nav.compare"), icon=":material/compare_arrows:"),
     ],
     web.tr("nav.data"): [
-        st.Page("pages/meeting_pack.py", title=web.tr("nav.meeting_pack"), icon=":material/table_view:"),
-        st.Page("pages/data.py", title=web.tr("nav.import"), icon=":material/upload_file:"),
+        st.Page("views/meeting_pack.py", title=web.tr("nav.meeting_pack"), icon=":material/table_view:"),
+        st.Page("views/data.py", title=web.tr("nav.import"), icon=":material/upload_file:"),
     ],
 }
 

@@ -35,7 +35,7 @@ def test_loaders_never_touch_the_database(path):
     assert not touched, f"{path.name} imports {touched}: loaders must stay pure"
 
 
-@pytest.mark.parametrize("path", python_files("pages") + [ROOT / "dashboard.py"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", python_files("views") + [ROOT / "dashboard.py"], ids=lambda p: p.name)
 def test_pages_hold_no_sql_and_no_raw_html(path):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"\.execute\(|\bselect\s+.+\s+from\s", text, re.I | re.S), f"SQL in {path.name}"

@@ -39,7 +39,7 @@ def cards(rows: list[dict]) -> None:
         with st.container(border=True):
             left, right = st.columns([4, 1])
             title = r["title_es"] if web.lang() == "es" and r.get("title_es") else r["title"]
-            left.page_link("pages/commitment.py", label=f"{position}. {r['commitment_id']} · {title}",
+            left.page_link("views/commitment.py", label=f"{position}. {r['commitment_id']} · {title}",
                            query_params={"id": r["commitment_id"], "lang": web.lang()}, icon=":material/open_in_new:")
             left.caption(web.md(f"{r['member_name']} · {web.tr('watchlist.reason')}: {r['watch_reason']} · "
                                 f"{web.tr('watchlist.since')} {web.fmt(r['watched_since'])}"))
@@ -72,7 +72,7 @@ st.caption(web.tr("watchlist.help"))
 data = web.read("watchlist")
 if data.empty:
     st.info(web.tr("empty.watchlist"))
-    st.page_link("pages/data.py", label=web.tr("nav.import"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=web.tr("nav.import"), icon=":material/upload_file:")
     st.stop()
 watched = [web.plain(r) for r in data.to_dict("records")]
 flagship_note(watched)

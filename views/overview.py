@@ -37,7 +37,7 @@ def priority() -> None:
         with st.container(border=True):
             left, right = st.columns([3, 1])
             title = row["title_es"] if web.lang() == "es" and row.get("title_es") else row["title"]
-            left.page_link("pages/commitment.py", label=f"{row['commitment_id']} · {title}",
+            left.page_link("views/commitment.py", label=f"{row['commitment_id']} · {title}",
                            query_params={"id": row["commitment_id"], "lang": web.lang()}, icon=":material/open_in_new:")
             left.caption(web.md(f"{row['member_name']} · {web.tr('watchlist.reason')}: {row['watch_reason']}"))
             left.markdown(f"**{web.tr('raise.title')}:** {web.md(what_to_raise(row, web.lang()))}")
@@ -158,7 +158,7 @@ st.caption(web.tr("app.tagline"))
 filters = web.sidebar_filters()
 if web.is_empty_database():
     st.info(web.tr("empty.database"))
-    st.page_link("pages/data.py", label=web.tr("nav.import"), icon=":material/upload_file:")
+    st.page_link("views/data.py", label=web.tr("nav.import"), icon=":material/upload_file:")
     st.stop()
 figures = web.read("headline", filters)
 headline(figures)

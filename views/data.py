@@ -50,7 +50,7 @@ def run_import(batch) -> None:
     else:
         st.success(web.tr("data.imported", added=f"{report.total_added:,}", changed=f"{report.total_changed:,}",
                           name=batch.source.file_name))
-        st.page_link("pages/overview.py", label=web.tr("nav.overview"), icon=":material/dashboard:")
+        st.page_link("views/overview.py", label=web.tr("nav.overview"), icon=":material/dashboard:")
 
 
 def intake() -> None:
