@@ -18,7 +18,6 @@ class Setting:
 
 SETTINGS = (
     Setting("MONITOR_DB", str(DATA_DIR / "monitor.duckdb"), "Path of the DuckDB file the CLI and dashboard use."),
-    Setting("MONITOR_MAX_UPLOAD_MB", "50", "Largest file the loaders accept, in megabytes."),
 )
 
 
