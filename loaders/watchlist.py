@@ -13,12 +13,13 @@ SPEC = SheetSpec("Watchlist", ("Lista", "Seguimiento"), (
     Column("list_name", ("List", "List name"), ("Lista", "Nombre de la lista")),
     Column("commitment_id", ("Commitment ID", "OGP ID"), ("ID del compromiso", "ID compromiso"), True),
     Column("reason", ("Reason", "Why"), ("Motivo", "Razón"), True),
+    Column("reason_es", ("Reason (Spanish)", "Reason in Spanish"), ("Motivo (español)", "Motivo en español")),
     Column("since", ("Since", "Added on"), ("Desde", "Fecha de alta"), True),
     Column("added_by", ("Added by",), ("Agregado por", "Añadido por"), True),
     Column("source_url", ("Source URL", "Source"), ("URL de la fuente", "Fuente")),
 ))
 
-COLUMNS = ["list_name", "commitment_id", "reason", "since", "added_by", "source_url", "source_sheet", "source_row"]
+COLUMNS = ["list_name", "commitment_id", "reason", "reason_es", "since", "added_by", "source_url", "source_sheet", "source_row"]
 
 
 def matches(headers: list[str]) -> bool:
@@ -43,6 +44,7 @@ def _entry(check: Checker, row: int, r: dict[str, str]) -> dict:
         "list_name": r.get("list_name") or DEFAULT_LIST,
         "commitment_id": check.identifier(row, r, "commitment_id"),
         "reason": check.required(row, r, "reason"),
+        "reason_es": r.get("reason_es") or None,
         "since": check.date(row, r, "since", required=True).value,
         "added_by": check.required(row, r, "added_by"),
         "source_url": r.get("source_url") or None, **provenance(check.sheet, row),

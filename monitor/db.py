@@ -27,10 +27,10 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             raise DatabaseBusy(_busy_message(path, str(exc))) from exc
         raise
     if not read_only:
-        migrate(con)
+        applied = migrate(con)
         sync_reference(con)
-        if not _has_table(con, "mart_commitment"):
-            refresh_marts(con)
+        if applied or not _has_table(con, "mart_commitment"):
+            refresh_marts(con)  # a new schema may add mart columns
     return con
 
 

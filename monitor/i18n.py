@@ -44,6 +44,17 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
     return text.format(**values) if values else text
 
 
+def in_language(source, field: str, lang: str = DEFAULT):
+    """`<field>_es` where Spanish is asked for and written, else `field`: a dict row or a DataFrame's column."""
+    spanish = f"{field}_{lang}" if lang != DEFAULT else None
+    if hasattr(source, "columns"):
+        if spanish and spanish in source.columns:
+            return source[spanish].where(source[spanish].notna() & (source[spanish] != ""), source[field])
+        return source[field]
+    chosen = source.get(spanish) if spanish else None
+    return chosen if isinstance(chosen, str) and chosen else source.get(field)
+
+
 def scale_label(scale_id: str | None, code: str | None, lang: str = DEFAULT) -> str | None:
     found = scales.value(scale_id, code) if scale_id and code else None
     if not found:

@@ -50,6 +50,11 @@ def test_surveillance_commitment_is_watched_with_its_reason(sql):
     assert "Response Policy" in reason and since == date(2019, 12, 12) and added_by == "OGP Support Unit"
 
 
+def test_the_reason_reads_in_spanish_too(sql):
+    (reason_es,), = sql("select reason_es from watchlist where commitment_id = 'MX0081'")
+    assert "Política de Respuesta" in reason_es
+
+
 def test_response_policy_case_dates(sql):
     dates = {r[0] for r in sql("select event_date from event where category = 'response_policy'")}
     assert {date(2018, 7, 16), date(2019, 5, 2), date(2019, 12, 12)} <= dates

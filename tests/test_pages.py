@@ -179,6 +179,7 @@ def test_spanish_commitment_page(db_file):
     said = texts(at)
     assert at.title[0].value.replace("\\", "") == title_es
     assert "Qué plantear" in said and "No iniciado" in said
+    assert "Política de Respuesta" in said.replace("\\", "")  # the watch reason, in Spanish
     assert any("Evento" in f.columns for f in frames(at))
 
 

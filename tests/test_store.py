@@ -163,3 +163,22 @@ def test_reimport_with_timestamps_for_dates_is_not_a_change(con):
     again.tables["milestone"]["due_date"] = [pd.Timestamp("2021-08-31")]
     report = store.apply_batch(con, again)
     assert report.changed == {"member": 0, "action_plan": 0, "commitment": 0, "milestone": 0}
+
+
+def test_an_older_database_is_migrated_and_its_read_tables_rebuilt(tmp_path):
+    import duckdb
+    from importlib import resources
+
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("create table schema_migration (name text primary key, applied_at timestamp not null)")
+    old.execute((resources.files("monitor") / "migrations" / "001_core.sql").read_text(encoding="utf-8"))
+    old.execute("insert into schema_migration values ('001_core.sql', now())")
+    old.close()
+    con = db.connect(path)
+    try:
+        assert [r[0] for r in con.execute("select name from schema_migration order by 1").fetchall()] \
+            == db.migration_names()
+        assert "watch_reason_es" in store.table_columns(con, "mart_commitment")
+    finally:
+        con.close()

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import web
-from monitor.i18n import completion_label, missing_label
+from monitor.i18n import completion_label, in_language, missing_label
 from monitor.metrics import what_to_raise
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
@@ -48,7 +48,7 @@ def header(row: dict) -> None:
     if row["is_starred"]:
         badges.badge(web.tr("indicator.starred"), color="yellow", icon=":material/star:")
     if row["is_watched"]:
-        st.markdown(f"**{web.tr('watchlist.reason')}:** {web.md(row['watch_reason'])}")
+        st.markdown(f"**{web.tr('watchlist.reason')}:** {web.md(in_language(row, 'watch_reason', web.lang()))}")
     st.info(f"**{web.tr('raise.title')}:** {web.md(what_to_raise(row, web.lang()))}", icon=":material/campaign:")
 
 

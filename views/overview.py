@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import web
-from monitor.i18n import band_label, completion_label
+from monitor.i18n import band_label, completion_label, in_language
 from monitor.metrics import what_to_raise
 
 GREY = "#9E9E9E"
@@ -39,7 +39,8 @@ def priority() -> None:
             title = row["title_es"] if web.lang() == "es" and row.get("title_es") else row["title"]
             left.page_link("views/commitment.py", label=f"{row['commitment_id']} · {title}",
                            query_params={"id": row["commitment_id"], "lang": web.lang()}, icon=":material/open_in_new:")
-            left.caption(web.md(f"{row['member_name']} · {web.tr('watchlist.reason')}: {row['watch_reason']}"))
+            left.caption(web.md(f"{row['member_name']} · {web.tr('watchlist.reason')}: "
+                                f"{in_language(row, 'watch_reason', web.lang())}"))
             left.markdown(f"**{web.tr('raise.title')}:** {web.md(what_to_raise(row, web.lang()))}")
             web.rag_badge(row["rag"], right)
             right.caption(web.tr("watchlist.days_since", days=_days(row["days_since_update"])))

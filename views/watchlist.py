@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import web
+from monitor.i18n import in_language
 from monitor.metrics import what_to_raise
 
 FLAGSHIP = "MX0081"
@@ -17,7 +18,7 @@ def table(rows: list[dict]) -> None:
         web.tr("col.status"): [web.rag_text(r["rag"]) for r in rows],
         web.tr("col.member"): [r["member_name"] for r in rows],
         web.tr("col.title"): [r["title_es"] if lg == "es" and r.get("title_es") else r["title"] for r in rows],
-        web.tr("watchlist.reason"): [r["watch_reason"] for r in rows],
+        web.tr("watchlist.reason"): [in_language(r, "watch_reason", lg) for r in rows],
         web.tr("watchlist.since"): [web.fmt(r["watched_since"]) for r in rows],
         web.tr("col.days_since_update"): [r["days_since_update"] for r in rows],
         web.tr("watchlist.overdue"): [r["count_overdue_milestones"] for r in rows],
@@ -41,7 +42,8 @@ def cards(rows: list[dict]) -> None:
             title = r["title_es"] if web.lang() == "es" and r.get("title_es") else r["title"]
             left.page_link("views/commitment.py", label=f"{position}. {r['commitment_id']} · {title}",
                            query_params={"id": r["commitment_id"], "lang": web.lang()}, icon=":material/open_in_new:")
-            left.caption(web.md(f"{r['member_name']} · {web.tr('watchlist.reason')}: {r['watch_reason']} · "
+            left.caption(web.md(f"{r['member_name']} · {web.tr('watchlist.reason')}: "
+                                f"{in_language(r, 'watch_reason', web.lang())} · "
                                 f"{web.tr('watchlist.since')} {web.fmt(r['watched_since'])}"))
             left.markdown(f"**{web.tr('raise.title')}:** {web.md(what_to_raise(r, web.lang()))}")
             web.rag_badge(r["rag"], right)

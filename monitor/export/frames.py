@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from monitor.i18n import band_label, completion_label, missing_label, scale_label, t
+from monitor.i18n import band_label, completion_label, in_language, missing_label, scale_label, t
 from monitor.queries import RAG_COLOUR
 
 # Cell kinds the writers understand; anything unlisted is short text.
@@ -175,7 +175,7 @@ def commitments_table(c: pd.DataFrame, ratings: pd.DataFrame, lang: str) -> Tabl
         ("overdue_milestones", c["count_overdue_milestones"], INT), ("next_due", c["next_due_date"], DATE),
         ("last_update", c["last_update_date"], DATE), ("days_since_update", c["days_since_update"], INT),
         ("updates", c["count_updates"], INT), ("watched", L.yes_no(c["is_watched"]), ""),
-        ("watch_reason", c["watch_reason"], LONG), ("watched_since", c["watched_since"], DATE),
+        ("watch_reason", in_language(c, "watch_reason", lang), LONG), ("watched_since", c["watched_since"], DATE),
         ("starred", L.yes_no(c["is_starred"]), ""), ("ambition", L.band("ambition", c["ambition_band"]), ""),
         ("results", L.band("results", c["results_band"]), ""),
         *[(key, irm[key], "") for key, *_ in IRM_COLUMNS],

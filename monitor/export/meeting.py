@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from monitor.export.frames import DATE, DATETIME, INT, LONG, URL, Labels, Table, as_date, build, rating_text
-from monitor.i18n import completion_label, t
+from monitor.i18n import completion_label, in_language, t
 from monitor.metrics import what_to_raise
 
 
@@ -41,7 +41,7 @@ def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today
         ("current_status", L.completion(watched["current_status"]), ""),
         ("assessors", pd.Series([_assessors(r, lang) for r in rows], index=idx), LONG),
         ("disagree", L.yes_no(watched["assessors_disagree"]), ""),
-        ("watch_reason", watched["watch_reason"], LONG), ("watched_since", watched["watched_since"], DATE),
+        ("watch_reason", in_language(watched, "watch_reason", lang), LONG), ("watched_since", watched["watched_since"], DATE),
         ("last_update", watched["last_update_date"], DATE), ("days_since_update", watched["days_since_update"], INT),
         ("overdue_milestones", watched["count_overdue_milestones"], INT), ("next_due", watched["next_due_date"], DATE),
         ("raise", pd.Series([what_to_raise(r, lang, today) for r in rows], index=idx), LONG),
@@ -155,7 +155,7 @@ def _new_commitments(c: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
 
 def _new_watch(c: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
     new = c[c["is_watched"] & (pd.to_datetime(c["watched_since"]) >= pd.Timestamp(since))]
-    return _change(new, new["watched_since"], "watched", lang, new["watch_reason"])
+    return _change(new, new["watched_since"], "watched", lang, in_language(new, "watch_reason", lang))
 
 
 def _new_ratings(r: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
