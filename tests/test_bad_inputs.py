@@ -6,10 +6,13 @@ The inputs that are safe to normalise must import, with the normalisation noted.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -317,3 +320,38 @@ def test_unknown_columns_are_ignored_with_a_warning():
     batch = detect.load(f.csv_bytes([f.HEADERS + ["internal notes"], T + ["do not publish"]]), "c.csv")
     assert batch.ok and "internal notes" not in batch.tables["commitment"].columns
     assert [w.column for w in batch.warnings] == ["internal notes"]
+
+
+HOSTILE = {
+    "zip bomb": lambda: f.zip_bomb(),
+    "billion laughs": lambda: f.rewrite_part(f.nap_xlsx(), "xl/worksheets/sheet1.xml", lambda _: f.BILLION_LAUGHS),
+    "password-protected": lambda: gate.OLE2_MAGIC + bytes(4096),
+    "truncated": lambda: f.nap_xlsx()[:3000],
+}
+PROBE = """
+import resource, sys, time
+from loaders import detect
+from loaders.batch import InvalidFile
+data = open(sys.argv[1], "rb").read()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+try:
+    batch = detect.load(data, "hostile.xlsx")
+    refused = not batch.ok
+except InvalidFile:
+    refused = True
+print(refused, time.perf_counter() - started, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+"""
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_hostile_files_are_refused_in_under_a_second_and_200_mb(kind, tmp_path):
+    """In a fresh process, so the memory figure is this file's alone (peak RSS growth, in MB)."""
+    path = tmp_path / "hostile.xlsx"
+    path.write_bytes(HOSTILE[kind]())
+    out = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    refused, seconds, megabytes = out.stdout.split()
+    print(f"{kind}: {len(path.read_bytes()):,} bytes refused in {float(seconds):.3f} s, +{float(megabytes):.0f} MB")
+    assert refused == "True", out.stderr
+    assert float(seconds) < 1.0 and float(megabytes) < 200, (seconds, megabytes)
