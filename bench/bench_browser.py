@@ -30,14 +30,10 @@ TARGET_S = 2.0
 
 def bundled_database(folder: Path) -> Path:
     """The bundled data as `python -m monitor init` builds it, in a scratch file."""
-    from monitor import db, seed
+    from monitor import seed
 
     path = folder / "monitor.duckdb"
-    con = db.connect(path)
-    try:
-        seed.init(con)
-    finally:
-        con.close()
+    seed.build(path)
     return path
 
 

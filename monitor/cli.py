@@ -130,11 +130,7 @@ def cmd_init(args) -> int:
 
     path = config.db_path(args.db)
     started = time.perf_counter()
-    con = db.connect(path)
-    try:
-        reports = seed.init(con, progress=lambda line: say(f"importing {line}"))
-    finally:
-        con.close()
+    reports = seed.build(path, progress=lambda line: say(f"importing {line}"))
     added = sum(r.total_added for r in reports)
     say(f"Database ready at {path}: {added:,} rows added from {len(reports)} files "
         f"in {time.perf_counter() - started:.1f} s.")

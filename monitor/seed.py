@@ -20,6 +20,17 @@ def seed_files(seed_dir: Path = SEED_DIR) -> list[Path]:
     return sorted(p for p in seed_dir.rglob("*") if p.suffix.lower() in {".csv", ".xlsx"})
 
 
+def build(path: Path, progress: Callable[[str], None] | None = None) -> list[ImportReport]:
+    """Create or complete the database file at `path` from the bundled data (`python -m monitor init`)."""
+    from monitor import db
+
+    con = db.connect(path)
+    try:
+        return init(con, progress=progress)
+    finally:
+        con.close()
+
+
 def init(con: duckdb.DuckDBPyConnection, seed_dir: Path = SEED_DIR,
          progress: Callable[[str], None] | None = None) -> list[ImportReport]:
     """Import every seed file through the same loaders and writer as any user file.

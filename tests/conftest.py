@@ -12,11 +12,7 @@ from monitor import db, seed
 def bundled_db_path(tmp_path_factory):
     """data/seed imported through the real loaders and writer, as `python -m monitor init` does."""
     path = tmp_path_factory.mktemp("bundled") / "monitor.duckdb"
-    con = db.connect(path)
-    try:
-        seed.init(con)
-    finally:
-        con.close()
+    seed.build(path)
     return path
 
 
