@@ -34,6 +34,7 @@ GENERIC = SheetSpec("Progress", ("Avances", "Avance"), (
     Column("percent_complete", ("Percent complete", "% complete", "Percent"), ("Porcentaje", "Porcentaje de avance",
                                                                                "% de avance")),
     Column("narrative", ("Progress", "Description of progress"), ("Avance", "Descripción del avance")),
+    Column("narrative_es", ("Progress (Spanish)", "Progress in Spanish"), ("Avance (español)", "Avance en español")),
     Column("challenges", ("Challenges",), ("Retos", "Desafíos")),
     Column("evidence", ("Evidence",), ("Evidencia", "Medios de verificación")),
     Column("language", ("Language",), ("Idioma",)),
@@ -46,8 +47,8 @@ ASSESSORS = options({"government": ("gobierno", "gov", "govt"),
                      "support_unit": ("support unit", "ogp support unit", "unidad de apoyo")})
 
 COLUMNS = ["update_id", "subject_type", "subject_id", "commitment_id", "period", "period_end", "assessor",
-           "assessor_name", "status_raw", "status_code", "percent_complete", "narrative", "challenges", "evidence",
-           "language", "source_url", "source_sheet", "source_row"]
+           "assessor_name", "status_raw", "status_code", "percent_complete", "narrative", "narrative_es", "challenges",
+           "evidence", "language", "source_url", "source_sheet", "source_row"]
 
 
 def matches(headers: list[str]) -> bool:
@@ -78,7 +79,7 @@ def _canada(check: Checker, row: int, r: dict[str, str]) -> dict:
     language = "fr" if texts["progress"] and not r.get("progress_en") else "en"
     return _update(check, row, r, commitment, milestone, period_column="reporting_period",
                    assessor="government", assessor_name=None, percent=None, narrative=texts["progress"],
-                   challenges=texts["challenges"], evidence=texts["evidence"], language=language)
+                   narrative_es=None, challenges=texts["challenges"], evidence=texts["evidence"], language=language)
 
 
 def _english_first(r: dict[str, str], part: str) -> str | None:
@@ -92,7 +93,8 @@ def _generic(check: Checker, row: int, r: dict[str, str]) -> dict:
     percent = check.number(row, r, "percent_complete", 0, 100)
     return _update(check, row, r, commitment, milestone, period_column="period", assessor=assessor or "",
                    assessor_name=r.get("assessor_name") or None, percent=percent,
-                   narrative=r.get("narrative") or None, challenges=r.get("challenges") or None,
+                   narrative=r.get("narrative") or None, narrative_es=r.get("narrative_es") or None,
+                   challenges=r.get("challenges") or None,
                    evidence=r.get("evidence") or None, language=r.get("language") or None)
 
 

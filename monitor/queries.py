@@ -174,8 +174,8 @@ def progress_history(cur, commitment_id: str) -> pd.DataFrame:
     """Every dated status statement about the commitment or its milestones, oldest first."""
     return cur.execute("""
         select p.period, p.period_end, p.assessor, p.assessor_name, p.subject_type, p.subject_id,
-               p.status_raw, p.status_code, p.percent_complete, p.narrative, p.challenges, p.evidence,
-               p.language, p.source_url, s.file_name as source_file, p.source_row
+               p.status_raw, p.status_code, p.percent_complete, p.narrative, p.narrative_es, p.challenges,
+               p.evidence, p.language, p.source_url, s.file_name as source_file, p.source_row
         from progress_update p left join source_file s on s.source_id = p.source_id
         where p.commitment_id = ?
         order by p.period_end nulls first, p.period, p.assessor""", [commitment_id]).df()
@@ -311,7 +311,8 @@ def export_progress(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Progress statements in scope, each with the same assessor's previous status on the same subject."""
     scope, w = _scope_ids(f)
     sql = f"""select p.commitment_id, p.subject_type, p.subject_id, p.period, p.period_end, p.assessor,
-                     p.assessor_name, p.status_raw, p.status_code, p.percent_complete, p.narrative, p.challenges,
+                     p.assessor_name, p.status_raw, p.status_code, p.percent_complete, p.narrative, p.narrative_es,
+                     p.challenges,
                      p.evidence, p.language, p.source_url, s.file_name as source_file, s.loaded_at,
                      lag(p.status_code) over (partition by p.subject_type, p.subject_id, p.assessor
                                               order by p.period_end nulls first, p.period) as previous_status

@@ -55,6 +55,12 @@ def test_the_reason_reads_in_spanish_too(sql):
     assert "Política de Respuesta" in reason_es
 
 
+def test_the_not_started_reading_is_told_in_spanish_too(sql):
+    (narrative_es,), = sql("""select narrative_es from progress_update
+                              where commitment_id = 'MX0081' and status_code = 'not_started'""")
+    assert "ninguna de sus cuatro acciones clave" in narrative_es
+
+
 def test_response_policy_case_dates(sql):
     dates = {r[0] for r in sql("select event_date from event where category = 'response_policy'")}
     assert {date(2018, 7, 16), date(2019, 5, 2), date(2019, 12, 12)} <= dates

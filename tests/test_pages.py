@@ -180,6 +180,9 @@ def test_spanish_commitment_page(db_file):
     assert at.title[0].value.replace("\\", "") == title_es
     assert "Qué plantear" in said and "No iniciado" in said
     assert "Política de Respuesta" in said.replace("\\", "")  # the watch reason, in Spanish
+    narratives = [f for f in frames(at) if "Narrativa" in f.columns or "Avance" in f.columns]
+    assert any(f.astype(str).apply(lambda c: c.str.contains("ninguna de sus cuatro acciones")).any().any()
+               for f in narratives), [list(f.columns) for f in frames(at)]
     assert any("Evento" in f.columns for f in frames(at))
 
 

@@ -196,7 +196,7 @@ def progress(commitment_id: str) -> None:
         st.dataframe(pd.DataFrame({
             web.tr("col.period"): data["period"], web.tr("col.assessor"): data["who"],
             web.tr("col.reading"): data["reading"], web.tr("col.percent"): data["percent_complete"],
-            web.tr("col.narrative"): data["narrative"], web.tr("col.challenges"): data["challenges"],
+            web.tr("col.narrative"): in_language(data, "narrative", lg), web.tr("col.challenges"): data["challenges"],
             web.tr("col.source"): [source_text(r) for r in data.to_dict("records")],
         }), hide_index=True, key="progress_detail")
     evidence(data)

@@ -214,7 +214,7 @@ def progress_table(p: pd.DataFrame, lang: str) -> Table:
         ("period_end", p["period_end"], DATE), ("assessor", L.assessor(p["assessor"]), ""),
         ("assessor_name", p["assessor_name"], ""), ("milestone", subject, ""),
         ("status", L.completion(p["status_code"]), ""), ("status_raw", p["status_raw"], ""),
-        ("percent", p["percent_complete"], NUMBER), ("narrative", p["narrative"], LONG),
+        ("percent", p["percent_complete"], NUMBER), ("narrative", in_language(p, "narrative", lang), LONG),
         ("challenges", p["challenges"], LONG), ("evidence", p["evidence"], LONG), ("language", p["language"], ""),
         ("source_url", p["source_url"], URL), ("source_file", p["source_file"], ""),
         ("loaded_at", p["loaded_at"], DATETIME),
