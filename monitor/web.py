@@ -20,7 +20,8 @@ import streamlit as st
 from monitor import config, db, queries
 from monitor.export import CSV_MIME, csv_bytes
 from monitor.filters import RAG_STATUSES, Filters
-from monitor.i18n import LANGUAGES, band_label, completion_label, fmt_date, language, t
+from monitor.i18n import LANGUAGES, band_label, completion_label, fmt_date, in_language, language, t
+from monitor.metrics import what_to_raise
 from monitor.queries import RAG_COLOUR
 
 MAX_UPLOAD_MB = 10
@@ -241,6 +242,23 @@ def with_status_colours(table: pd.DataFrame, column: str, rags) -> "pd.io.format
 def rag_badge(rag: str | None, container=st) -> None:
     rag = rag or "unknown"
     container.badge(rag_text(rag), color=BADGE_COLOUR[RAG_COLOUR[rag]], help=tr(f"rag_help.{rag}"))
+
+
+def watch_card(row: dict, position: int | None = None) -> None:
+    """One watched commitment: link, reason and since, what to raise, status in words, days since an update."""
+    lg = lang()
+    with st.container(border=True):
+        left, right = st.columns([4, 1])
+        number = f"{position}. " if position else ""
+        label = f"{number}{row['commitment_id']} · {in_language(row, 'title', lg)}"
+        left.page_link("views/commitment.py", label=label, query_params={"id": row["commitment_id"], "lang": lg},
+                       icon=":material/open_in_new:")
+        left.caption(md(f"{row['member_name']} · {tr('watchlist.reason')}: {in_language(row, 'watch_reason', lg)} · "
+                        f"{tr('watchlist.since')} {fmt(row['watched_since'])}"))
+        left.markdown(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg))}")
+        rag_badge(row["rag"], right)
+        days = row["days_since_update"]
+        right.caption(tr("watchlist.days_since", days=tr("missing.no_date") if days is None else f"{int(days):,}"))
 
 
 def md(text) -> str:

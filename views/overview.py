@@ -4,8 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import web
-from monitor.i18n import band_label, completion_label, in_language
-from monitor.metrics import what_to_raise
+from monitor.i18n import band_label, completion_label
 
 GREY = "#9E9E9E"
 MANY = 20  # above this many bars a chart is unreadable: group by member, then by region
@@ -33,21 +32,7 @@ def priority() -> None:
         return
     st.subheader(web.tr("overview.priority"))
     for _, r in watched.head(5).iterrows():
-        row = web.plain(r.to_dict())
-        with st.container(border=True):
-            left, right = st.columns([3, 1])
-            title = row["title_es"] if web.lang() == "es" and row.get("title_es") else row["title"]
-            left.page_link("views/commitment.py", label=f"{row['commitment_id']} · {title}",
-                           query_params={"id": row["commitment_id"], "lang": web.lang()}, icon=":material/open_in_new:")
-            left.caption(web.md(f"{row['member_name']} · {web.tr('watchlist.reason')}: "
-                                f"{in_language(row, 'watch_reason', web.lang())}"))
-            left.markdown(f"**{web.tr('raise.title')}:** {web.md(what_to_raise(row, web.lang()))}")
-            web.rag_badge(row["rag"], right)
-            right.caption(web.tr("watchlist.days_since", days=_days(row["days_since_update"])))
-
-
-def _days(value) -> str:
-    return web.tr("missing.no_date") if value is None else f"{int(value):,}"
+        web.watch_card(web.plain(r.to_dict()))
 
 
 def group_labels(by: str) -> dict:

@@ -37,21 +37,7 @@ def table(rows: list[dict]) -> None:
 
 def cards(rows: list[dict]) -> None:
     for position, r in enumerate(rows, start=1):
-        with st.container(border=True):
-            left, right = st.columns([4, 1])
-            title = r["title_es"] if web.lang() == "es" and r.get("title_es") else r["title"]
-            left.page_link("views/commitment.py", label=f"{position}. {r['commitment_id']} · {title}",
-                           query_params={"id": r["commitment_id"], "lang": web.lang()}, icon=":material/open_in_new:")
-            left.caption(web.md(f"{r['member_name']} · {web.tr('watchlist.reason')}: "
-                                f"{in_language(r, 'watch_reason', web.lang())} · "
-                                f"{web.tr('watchlist.since')} {web.fmt(r['watched_since'])}"))
-            left.markdown(f"**{web.tr('raise.title')}:** {web.md(what_to_raise(r, web.lang()))}")
-            web.rag_badge(r["rag"], right)
-            right.caption(web.tr("watchlist.days_since", days=_days(r["days_since_update"])))
-
-
-def _days(value) -> str:
-    return web.tr("missing.no_date") if value is None else f"{int(value):,}"
+        web.watch_card(r, position)
 
 
 def flagship_note(rows: list[dict]) -> None:
