@@ -22,13 +22,23 @@ PRIMARY_KEYS = {
 }
 PROVENANCE = {"source_id", "source_sheet", "source_row", "source_column"}
 
-# (table, column, parent table, parent key, what to tell the user)
+COMMITMENT, PLAN = "a commitment already in the monitor or in this file", "an action plan already in the monitor"
+# (table, column, which of its rows refer, parent table, parent key, what to tell the user)
 REFERENCES = (
-    ("action_plan", "member_code", "member", "member_code", "a member loaded before or in this file"),
-    ("commitment", "action_plan_id", "action_plan", "action_plan_id", "an action plan loaded before or in this file"),
-    ("milestone", "commitment_id", "commitment", "commitment_id", "a commitment already in the monitor"),
-    ("progress_update", "commitment_id", "commitment", "commitment_id", "a commitment already in the monitor"),
-    ("watchlist", "commitment_id", "commitment", "commitment_id", "a commitment already in the monitor"),
+    ("action_plan", "member_code", "true", "member", "member_code", "a member loaded before or in this file"),
+    ("commitment", "action_plan_id", "true", "action_plan", "action_plan_id", PLAN + " or in this file"),
+    ("commitment", "member_code", "true", "member", "member_code", "a member loaded before or in this file"),
+    ("commitment_tag", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
+    ("milestone", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
+    ("milestone", "parent_milestone_id", "true", "milestone", "milestone_id", "a milestone of the same plan"),
+    ("assessment", "subject_id", "c.subject_type = 'commitment'", "commitment", "commitment_id", COMMITMENT),
+    ("assessment", "subject_id", "c.subject_type = 'action_plan'", "action_plan", "action_plan_id", PLAN),
+    ("assessment", "subject_id", "c.subject_type = 'milestone'", "milestone", "milestone_id", "a milestone"),
+    ("progress_update", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
+    ("progress_update", "subject_id", "c.subject_type = 'milestone'", "milestone", "milestone_id",
+     "a milestone already in the monitor or in this file"),
+    ("event", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
+    ("watchlist", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
 )
 
 
@@ -139,14 +149,16 @@ def _upsert(con, table: str, frame: pd.DataFrame) -> tuple[int, int]:
 
 
 def _dangling_references(con, batch: Batch) -> list[Problem]:
+    """Every row of this file that points at something the monitor does not hold (all fragments fixed SQL)."""
     problems = []
-    for table, column, parent, key, expected in REFERENCES:
+    for table, column, applies, parent, key, expected in REFERENCES:
         if table not in batch.tables or not len(batch.tables[table]):
             continue
         rows = con.execute(
             f"select distinct c.{column}, c.source_sheet, c.source_row from {table} c "
             f"left join {parent} p on c.{column} = p.{key} "
-            f"where c.source_id = ? and p.{key} is null order by c.source_row limit 50",
+            f"where c.source_id = ? and {applies} and c.{column} is not null and p.{key} is null "
+            f"order by c.source_row limit 50",
             [batch.source.sha256]).fetchall()
         problems += [Problem(batch.source.file_name, f"expected {expected}", sheet, row, column, value)
                      for value, sheet, row in rows]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -369,8 +369,6 @@ def _prepared(path: str) -> bool:
 
 
 def ensure_database() -> None:
-    if not config.db_path().exists():
-        with st.spinner(tr("app.building_db")):
-            _prepared(str(config.db_path()))
-    else:
-        _prepared(str(config.db_path()))
+    path = config.db_path()
+    with st.spinner(tr("app.building_db")) if not path.exists() else nullcontext():
+        _prepared(str(path))

@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import textwrap
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from monitor import db, seed
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +29,30 @@ def bundled_copy(bundled_db_path, tmp_path):
     path = tmp_path / "monitor.duckdb"
     shutil.copy(bundled_db_path, path)
     return path
+
+
+@contextmanager
+def held_by_another_process(path):
+    """Another process holds the database file open, as the running dashboard does."""
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import time
+        from monitor import db
+        con = db.connect({str(path)!r})
+        print("ready", flush=True)
+        time.sleep(60)
+    """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.fixture
+def hold():
+    """`with hold(path):` keeps the database busy in another process for the block."""
+    return held_by_another_process
 
 
 @pytest.fixture

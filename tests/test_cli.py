@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -67,23 +66,12 @@ def test_missing_file_is_a_usage_error(tmp_path):
     assert main(["check", str(tmp_path / "nope.csv")]) == 2
 
 
-def test_busy_database_is_explained_and_exits_2(bundled_copy, tmp_path):
+def test_busy_database_is_explained_and_exits_2(bundled_copy, tmp_path, hold):
     path = tmp_path / "progress.csv"
     path.write_text(GOOD, encoding="utf-8")
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from monitor import db
-        con = db.connect({str(bundled_copy)!r})
-        print("ready", flush=True)
-        time.sleep(60)
-    """)], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with hold(bundled_copy):
         code, out = run("import", str(path), "--db", str(bundled_copy))
-        assert code == 2 and "dashboard" in out and "Nothing was written" in out
-    finally:
-        holder.kill()
-        holder.wait()
+    assert code == 2 and "dashboard" in out and "Nothing was written" in out
 
 
 def test_template_round_trip(tmp_path):

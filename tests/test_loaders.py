@@ -102,6 +102,12 @@ def test_canada_tracker_as_published(con):
         store.apply_batch(con, batch)  # Canada's plan must be loaded first
     plan = [["C01", "AP_CAN05", "CAN", "Canada", "1", "Open government literacy", "2022-01-01", "2024-12-31", ""]]
     store.apply_batch(con, detect.load(f.csv_bytes([f.HEADERS, *plan]), "canada_plan.csv"))
+    with pytest.raises(InvalidFile, match="expected a milestone already in the monitor"):
+        store.apply_batch(con, batch)  # its indicators too
+    steps = [["commitment_id", "milestone_id", "parent_milestone_id", "level", "seq", "title", "due_date"],
+             ["C01", "C01.1", "", "milestone", "1", "Learning materials", "2024-06-30"],
+             ["C01", "C01.1.1", "C01.1", "indicator", "1", "Materials drafted", "2022-12-31"]]
+    store.apply_batch(con, detect.load(f.csv_bytes(steps), "canada_milestones.csv"))
     assert store.apply_batch(con, batch).added == {"progress_update": 1}
 
 

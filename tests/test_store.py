@@ -1,9 +1,6 @@
 """The single writer: all or nothing, idempotent re-imports, corrections in place, history kept."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
 import time
 
 import pandas as pd
@@ -127,25 +124,14 @@ def test_batch_with_errors_is_refused_before_writing(con):
     assert con.execute("select count(*) from commitment").fetchone()[0] == 0
 
 
-def test_a_second_process_is_told_the_database_is_busy(tmp_path):
+def test_a_second_process_is_told_the_database_is_busy(tmp_path, hold):
     path = tmp_path / "held.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import time
-        from monitor import db
-        con = db.connect({str(path)!r})
-        print("ready", flush=True)
-        time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with hold(path):
         started = time.perf_counter()
         with pytest.raises(db.DatabaseBusy) as caught:
             db.connect(path)
         assert time.perf_counter() - started < 5
         assert "dashboard" in str(caught.value) and "Nothing was written" in str(caught.value)
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_reference_scales_are_in_the_database(con):
@@ -182,3 +168,33 @@ def test_an_older_database_is_migrated_and_its_read_tables_rebuilt(tmp_path):
         assert "watch_reason_es" in store.table_columns(con, "mart_commitment")
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("table, row, column", [
+    ("assessment", {"assessment_id": "a1", "subject_type": "commitment", "subject_id": "XX0999",
+                    "indicator": "completion", "assessor": "irm"}, "subject_id"),
+    ("assessment", {"assessment_id": "a2", "subject_type": "action_plan", "subject_id": "AP_XXX09",
+                    "indicator": "early_results_count", "assessor": "irm"}, "subject_id"),
+    ("progress_update", {"update_id": "u1", "subject_type": "milestone", "subject_id": "XX0001.9",
+                         "commitment_id": "XX0001", "period": "2024-06", "assessor": "government"}, "subject_id"),
+    ("event", {"event_id": "e1", "date_raw": "2024", "date_precision": "year", "category": "plan",
+               "title": "Launch", "commitment_id": "XX0999"}, "commitment_id"),
+])
+def test_a_row_about_something_unknown_is_refused(con, table, row, column):
+    store.apply_batch(con, plan_batch("a" * 64))
+    before = fingerprints(con)
+    batch = Batch(SourceInfo("more.csv", "z" * 64, 10, "irm_ratings"))
+    batch.tables[table] = pd.DataFrame([{**row, "source_row": 2}])
+    with pytest.raises(InvalidFile) as caught:
+        store.apply_batch(con, batch)
+    assert (caught.value.problems[0].row, caught.value.problems[0].column) == (2, column)
+    assert fingerprints(con) == before
+
+
+def test_an_event_about_no_commitment_in_particular_is_fine(con):
+    store.apply_batch(con, plan_batch("a" * 64))
+    batch = Batch(SourceInfo("events.csv", "y" * 64, 10, "events"))
+    batch.tables["event"] = pd.DataFrame([{"event_id": "e1", "date_raw": "2024", "date_precision": "year",
+                                           "category": "plan", "title": "Plan published", "member_code": "XXX",
+                                           "commitment_id": None, "source_row": 2}])
+    assert store.apply_batch(con, batch).added == {"event": 1}
