@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from monitor import search_index
+
 
 class DatabaseBusy(RuntimeError):
     """Another process (usually the running dashboard) holds the database file."""
@@ -30,7 +32,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         applied = migrate(con)
         sync_reference(con)
         if applied or not _has_table(con, "mart_commitment"):
-            refresh_marts(con)  # a new schema may add mart columns
+            with transaction(con):  # a new schema may add mart columns or change what is indexed
+                refresh_marts(con)
+                search_index.rebuild(con)
     return con
 
 

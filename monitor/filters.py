@@ -59,12 +59,13 @@ class Where:
 
     def add(self, fragment: str, *values) -> None:
         """`fragment` refers to its values as {0}, {1}...; each becomes a $pN parameter, never SQL text."""
-        names = []
-        for value in values:
-            name = f"p{len(self.params)}"
-            self.params[name] = value
-            names.append(f"${name}")
-        self.clauses.append(fragment.format(*names))
+        self.clauses.append(fragment.format(*(self.param(value) for value in values)))
+
+    def param(self, value) -> str:
+        """A new named parameter holding `value`, as it is written in SQL."""
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"${name}"
 
     @property
     def sql(self) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 
 import pandas as pd
 
+from monitor import search_index
 from monitor.filters import Filters, Where
 
 # The status a person reads first, from the latest dated status and the deadlines (see docs/schema.md).
@@ -60,12 +61,8 @@ def where(f: Filters) -> Where:
               *f.policy_area)
     if f.lead:
         w.add("contains(lower(coalesce(lead_institution, '')), lower({}))", f.lead)
-    if f.q:
-        # case-insensitive literal match: an escaped regex scans text ~2x faster than contains(lower(...))
-        found = "regexp_matches(coalesce({col}, ''), regexp_escape({{0}}), 'i')"
-        w.add("(lower(commitment_id) = lower({0}) or " + found.format(col="title") + " or "
-              + found.format(col="title_es") + " or commitment_id in (select commitment_id from commitment where "
-              + found.format(col="description") + " or " + found.format(col="description_es") + "))", f.q)
+    if f.q.strip():  # spaces alone filter nothing
+        w.clauses.append(f"(lower(commitment_id) = lower({w.param(f.q)}) or {search_index.matching(w, f.q)})")
     if f.starred:
         w.clauses.append("is_starred")
     if f.watched:

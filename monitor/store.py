@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 
 from loaders.batch import TABLE_ORDER, Batch, InvalidFile, Problem
-from monitor import db
+from monitor import db, search_index
 
 PRIMARY_KEYS = {
     "member": ("member_code",),
@@ -96,6 +96,8 @@ def _write(con, batch: Batch, names: list[str], report: ImportReport, loaded_by:
         if problems:
             raise InvalidFile(problems)
         db.refresh_marts(con)
+        if "commitment" in names:
+            search_index.update(con, batch.tables["commitment"]["commitment_id"])
         if dry_run:
             raise _RollBack
 

@@ -1,0 +1,112 @@
+"""Free-text search: any piece of a title or description finds its commitment, in any case, and an
+import keeps the index in step with the text."""
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from loaders.batch import Batch, SourceInfo
+from monitor import db, queries, store
+from monitor.filters import Filters
+
+
+def found(con, q: str) -> set[str]:
+    return set(queries.commitments(con.cursor(), Filters(q=q))["commitment_id"])
+
+
+def scanned(con, q: str) -> set[str]:
+    """The answer by brute force: read every text and look for the query in it."""
+    rows = con.execute("select commitment_id, title, title_es, description, description_es from commitment").fetchall()
+    return {r[0] for r in rows if r[0].lower() == q.lower() or any(q.lower() in (t or "").lower() for t in r[1:])}
+
+
+def plan(sha: str, titles: list[str], descriptions: list[str | None]) -> Batch:
+    n = len(titles)
+    batch = Batch(SourceInfo("plan.xlsx", sha, 100, "nap_workbook"))
+    batch.tables["member"] = pd.DataFrame({"member_code": ["XXX"], "name": ["Testland"], "source_row": [2]})
+    batch.tables["action_plan"] = pd.DataFrame({"action_plan_id": ["AP_XXX01"], "member_code": ["XXX"]})
+    batch.tables["commitment"] = pd.DataFrame({
+        "commitment_id": [f"XX{i + 1:04d}" for i in range(n)], "action_plan_id": ["AP_XXX01"] * n,
+        "member_code": ["XXX"] * n, "title": titles, "description": descriptions, "source_row": range(2, n + 2)})
+    return batch
+
+
+@pytest.fixture
+def con(tmp_path):
+    con = db.connect(tmp_path / "m.duckdb")
+    store.apply_batch(con, plan("a" * 64, ["Beneficial ownership register", "Participación ciudadana"],
+                                ["A public register of who owns companies.\n\nDecision-making in the open.",
+                                 "Mesas de trabajo con la sociedad civil."]))
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("ownership", {"XX0001"}),               # a word
+    ("OWNERSHIP REG", {"XX0001"}),           # any case, across words, part of a word
+    ("wners", {"XX0001"}),                   # inside a word
+    ("register of who", {"XX0001"}),         # a phrase from the description
+    ("making in", {"XX0001"}),               # across punctuation
+    ("PARTICIPACIÓN", {"XX0002"}),           # accented capitals
+    ("xx0002", {"XX0002"}),                  # the id itself
+    ("ownership register of", set()),        # title and description are separate texts
+    ("register  of", set()),                 # two spaces are not one
+    ("companies. decision", set()),          # a paragraph break is not a space
+    ("sociedad civil x", set()),
+])
+def test_search_finds_any_piece_of_the_text(con, q, expected):
+    assert found(con, q) == expected
+
+
+def test_search_agrees_with_reading_every_text(bundled_con):
+    """Random pieces of the bundled texts, including spaces and punctuation, against brute force."""
+    texts = [t for row in bundled_con.execute(
+        "select title, title_es, description, description_es from commitment").fetchall() for t in row if t]
+    rnd = random.Random(7)
+    queries_tried = ["a", "de la", " de ", "vigilancia", "Open Parliament", "zzz"]
+    for _ in range(60):
+        text = rnd.choice(texts)
+        start = rnd.randrange(len(text))
+        queries_tried.append(text[start:start + rnd.randint(1, 25)])
+    for q in queries_tried:
+        if not q.strip():
+            continue  # spaces alone filter nothing (below)
+        assert found(bundled_con, q) == scanned(bundled_con, q), q
+
+
+def test_spaces_alone_filter_nothing(con):
+    assert found(con, "   ") == {"XX0001", "XX0002"}
+
+
+def test_a_corrected_text_is_found_by_its_new_words_only(con):
+    store.apply_batch(con, plan("b" * 64, ["Open contracting", "Participación ciudadana"],
+                                ["Contracts published as open data.", "Mesas de trabajo con la sociedad civil."]))
+    assert found(con, "ownership") == set()
+    assert found(con, "contracts published") == {"XX0001"}
+    postings = con.execute("select count(*) from search_posting").fetchone()[0]
+    store.apply_batch(con, plan("c" * 64, ["Open contracting", "Participación ciudadana"],
+                                ["Contracts published as open data.", "Mesas de trabajo con la sociedad civil. "]))
+    assert con.execute("select count(*) from search_posting").fetchone()[0] == postings  # re-indexed, not added
+
+
+def test_a_dry_run_leaves_the_index_as_it_was(con):
+    store.apply_batch(con, plan("b" * 64, ["Open contracting", "Other"], [None, None]), dry_run=True)
+    assert found(con, "ownership") == {"XX0001"}
+    assert found(con, "contracting") == set()
+
+
+def test_a_database_from_before_the_index_is_indexed_when_opened(tmp_path):
+    path = tmp_path / "m.duckdb"
+    con = db.connect(path)
+    store.apply_batch(con, plan("a" * 64, ["Beneficial ownership register"], [None]))
+    con.execute("delete from search_posting; delete from search_token; "
+                "delete from schema_migration where name = '004_search_index.sql'; "
+                "drop table search_posting; drop table search_token")
+    con.close()
+    con = db.connect(path)
+    try:
+        assert found(con, "ownership") == {"XX0001"}
+    finally:
+        con.close()
