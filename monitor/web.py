@@ -191,7 +191,7 @@ def _filter_widgets(options: dict) -> Filters:
     lg = lang()
     side = st.sidebar
     side.header(tr("filters.title"))
-    q = side.text_input(tr("filters.q"), key="flt_q", placeholder=tr("filters.q_hint"))
+    q = side.text_input(tr("filters.q"), key="flt_q", placeholder=tr("filters.q_hint"), help=tr("filters.q_help"))
     member_names = dict(options["members"])
     member = side.multiselect(tr("filters.member"), list(member_names), key="flt_member",
                               format_func=lambda c: member_names.get(c, c), placeholder=tr("filters.any"))

@@ -50,6 +50,7 @@ def con(tmp_path):
     ("register of who", {"XX0001"}),         # a phrase from the description
     ("making in", {"XX0001"}),               # across punctuation
     ("PARTICIPACIÓN", {"XX0002"}),           # accented capitals
+    ("participacion", set()),                # accents count (the search box's help says so)
     ("xx0002", {"XX0002"}),                  # the id itself
     ("ownership register of", set()),        # title and description are separate texts
     ("register  of", set()),                 # two spaces are not one
