@@ -49,7 +49,7 @@ STATUS_COUNTS = """count(*) filter (where rag in ('not_started', 'overdue')) as 
     count(*) filter (where irm_completion in ('substantial', 'complete')) as high_completion"""
 
 
-def where(f: Filters) -> Where:
+def where(cur, f: Filters) -> Where:
     w = Where()
     for column, values in (("member_code", f.member), ("region", f.region), ("action_plan_id", f.plan),
                            ("rag", f.status), ("irm_completion", f.completion), ("results_band", f.results)):
@@ -61,8 +61,8 @@ def where(f: Filters) -> Where:
               *f.policy_area)
     if f.lead:
         w.add("contains(lower(coalesce(lead_institution, '')), lower({}))", f.lead)
-    if f.q.strip():  # spaces alone filter nothing
-        w.clauses.append(f"(lower(commitment_id) = lower({w.param(f.q)}) or {search_index.matching(w, f.q)})")
+    if search_index.terms(f.q):  # spaces or empty quotes alone filter nothing
+        w.clauses.append(search_index.matching(cur, w, f.q))
     if f.starred:
         w.clauses.append("is_starred")
     if f.watched:
@@ -76,7 +76,7 @@ def _run(cur, sql: str, params: dict, today: date | None = None) -> pd.DataFrame
 
 def commitments(cur, f: Filters, today: date | None = None, limit: int | None = None) -> pd.DataFrame:
     """The filtered commitments, worst status first, with their RAG reason and deadlines."""
-    w = where(f)
+    w = where(cur, f)
     order = f"{SEVERITY_SQL}, member_code, action_plan_id, commitment_id"
     if not limit:
         sql = f"""select * exclude (open_due_dates) from {RATED}
@@ -91,13 +91,13 @@ def commitments(cur, f: Filters, today: date | None = None, limit: int | None = 
 
 
 def count_commitments(cur, f: Filters, today: date | None = None) -> int:
-    w = where(f)
+    w = where(cur, f)
     return int(_run(cur, f"select count(*) as n from {RATED} where {w.sql}", w.params, today)["n"][0])
 
 
 def headline(cur, f: Filters, today: date | None = None) -> dict:
     """The figures at the top of the overview."""
-    w = where(f)
+    w = where(cur, f)
     sql = f"""select count(*) as commitments, count(distinct member_code) as members,
                      count(distinct action_plan_id) as plans, count(*) filter (where is_watched) as watched,
                      {STATUS_COUNTS},
@@ -112,7 +112,7 @@ def distribution(cur, f: Filters, column: str, by: str = "action_plan_id", today
     groups = {"action_plan_id", "member_code", "region"}
     if column not in allowed or by not in groups:
         raise ValueError(f"cannot group {column} by {by}")
-    w = where(f)
+    w = where(cur, f)
     sql = f"""select {by} as grp, coalesce({column}, 'unknown') as value, count(*) as n
               from {RATED} where {w.sql} group by all order by grp, value"""
     return _run(cur, sql, w.params, today)
@@ -120,7 +120,7 @@ def distribution(cur, f: Filters, column: str, by: str = "action_plan_id", today
 
 def ambition_completion(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """The IRM's classic view: ambition band against completion, counts per cell."""
-    w = where(f)
+    w = where(cur, f)
     sql = f"""select coalesce(ambition_band, 'unknown') as ambition, coalesce(irm_completion, 'unknown') as completion,
                      count(*) as n
               from {RATED} where {w.sql} group by all order by ambition, completion"""
@@ -234,7 +234,7 @@ def compare(cur, f: Filters, by: str, today: date | None = None) -> pd.DataFrame
               "member_code": "member_code, member_name, region", "region": "region"}
     if by not in groups:
         raise ValueError(by)
-    w = where(f)
+    w = where(cur, f)
     sql = f"""select {groups[by]}, count(*) as commitments,
                  {STATUS_COUNTS},
                  count(*) filter (where results_band in ('strong', 'top')) as strong_results,
@@ -260,15 +260,15 @@ def data_version(cur) -> str:
 # Set-based reads for the meeting pack (monitor/export): one query per table for the whole scope, never
 # one per commitment, so a pack of OGP's whole history costs a handful of queries.
 
-def _scope_ids(f: Filters) -> tuple[str, Where]:
+def _scope_ids(cur, f: Filters) -> tuple[str, Where]:
     """A subquery of the commitment ids in scope, with its parameters."""
-    w = where(f)
+    w = where(cur, f)
     return f"(select commitment_id, member_code, action_plan_id from {RATED} where {w.sql})", w
 
 
 def export_commitments(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Every field of the commitments in scope: mart figures, RAG, raw dates, notes, provenance."""
-    w = where(f)
+    w = where(cur, f)
     sql = f"""select r.*, c.description, c.description_es, c.commitment_number_raw, c.start_date_raw, c.start_date_precision, c.end_date_precision,
                      c.notes, c.source_url, c.source_sheet, c.source_row, s.file_name as source_file,
                      s.loaded_at as loaded_at
@@ -281,7 +281,7 @@ def export_commitments(cur, f: Filters, today: date | None = None) -> pd.DataFra
 
 def export_ratings(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Every rating of every commitment in scope, with the load date of the file it came from."""
-    scope, w = _scope_ids(f)
+    scope, w = _scope_ids(cur, f)
     sql = f"""select a.subject_id as commitment_id, a.indicator, a.qualifier, a.assessor, a.report, a.methodology,
                      a.scale_id, a.value_raw, a.value_code, a.band, a.missing_reason, a.as_of, a.source_url,
                      s.file_name as source_file, s.loaded_at
@@ -294,7 +294,7 @@ def export_ratings(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
 
 def export_milestones(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Milestones of the commitments in scope with their latest status and whether they are overdue."""
-    scope, w = _scope_ids(f)
+    scope, w = _scope_ids(cur, f)
     sql = f"""select m.*, (not m.is_closed and m.due_date < $today) as is_overdue,
                      datediff('day', m.due_date, $today) as days_past_due, s.file_name as source_file
               from mart_milestone_status m join {scope} r using (commitment_id)
@@ -306,7 +306,7 @@ def export_milestones(cur, f: Filters, today: date | None = None) -> pd.DataFram
 
 def export_progress(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Progress statements in scope, each with the same assessor's previous status on the same subject."""
-    scope, w = _scope_ids(f)
+    scope, w = _scope_ids(cur, f)
     sql = f"""select p.commitment_id, p.subject_type, p.subject_id, p.period, p.period_end, p.assessor,
                      p.assessor_name, p.status_raw, p.status_code, p.percent_complete, p.narrative, p.narrative_es,
                      p.challenges,
@@ -321,7 +321,7 @@ def export_progress(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
 
 def export_events(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Events about a commitment in scope, or about a member in scope as a whole (as queries.events does)."""
-    scope, w = _scope_ids(f)
+    scope, w = _scope_ids(cur, f)
     sql = f"""select e.event_id, e.event_date, e.date_raw, e.date_precision, e.member_code, e.commitment_id,
                      e.category, e.title, e.title_es, e.actor, e.source_url, s.loaded_at
               from event e left join source_file s on s.source_id = e.source_id
@@ -333,7 +333,7 @@ def export_events(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
 
 def export_sources(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Each (table, source file, public URL) behind the rows in scope, with the number of rows it backs."""
-    scope, w = _scope_ids(f)
+    scope, w = _scope_ids(cur, f)
     sql = f"""with s as {scope},
               rows as (
                   select 'commitment' as used_for, source_id, source_url from commitment where commitment_id in (select commitment_id from s)

@@ -1,5 +1,5 @@
-"""Free-text search: any piece of a title or description finds its commitment, in any case, and an
-import keeps the index in step with the text."""
+"""Free-text search: every word or "quoted phrase" of a search must appear, in any case and also inside
+a word, in a commitment's id, titles or descriptions; an import keeps the index in step with the text."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from loaders.batch import Batch, SourceInfo
-from monitor import db, queries, store
+from monitor import db, queries, search_index, store
 from monitor.filters import Filters
 
 
@@ -17,9 +17,10 @@ def found(con, q: str) -> set[str]:
 
 
 def scanned(con, q: str) -> set[str]:
-    """The answer by brute force: read every text and look for the query in it."""
+    """The answer by brute force: read every text and look for each term of the query in it."""
     rows = con.execute("select commitment_id, title, title_es, description, description_es from commitment").fetchall()
-    return {r[0] for r in rows if r[0].lower() == q.lower() or any(q.lower() in (t or "").lower() for t in r[1:])}
+    return {r[0] for r in rows
+            if all(any(term.lower() in (t or "").lower() for t in r) for term in search_index.terms(q))}
 
 
 def plan(sha: str, titles: list[str], descriptions: list[str | None]) -> Batch:
@@ -45,19 +46,23 @@ def con(tmp_path):
 
 @pytest.mark.parametrize("q, expected", [
     ("ownership", {"XX0001"}),               # a word
-    ("OWNERSHIP REG", {"XX0001"}),           # any case, across words, part of a word
+    ("OWNERSHIP REG", {"XX0001"}),           # any case, part of a word
     ("wners", {"XX0001"}),                   # inside a word
-    ("register of who", {"XX0001"}),         # a phrase from the description
-    ("making in", {"XX0001"}),               # across punctuation
+    ("owns ownership", {"XX0001"}),          # words from the title and the description
+    ("companies sociedad", set()),           # every word must appear
+    ('"register of who"', {"XX0001"}),       # a phrase
+    ('"who of register"', set()),            # a phrase keeps its order
+    ('"making in" public', {"XX0001"}),      # a phrase across punctuation, and a word
+    ('"ownership register of"', set()),      # title and description are separate texts
+    ('"companies. decision"', set()),        # a paragraph break is not a space
     ("PARTICIPACIÓN", {"XX0002"}),           # accented capitals
     ("participacion", set()),                # accents count (the search box's help says so)
-    ("xx0002", {"XX0002"}),                  # the id itself
-    ("ownership register of", set()),        # title and description are separate texts
-    ("register  of", set()),                 # two spaces are not one
-    ("companies. decision", set()),          # a paragraph break is not a space
-    ("sociedad civil x", set()),
+    ("xx0002", {"XX0002"}),                  # the id
+    ("xx000", {"XX0001", "XX0002"}),         # part of an id
+    ("e", {"XX0001", "XX0002"}),             # a letter found nearly everywhere
+    ("zzz ownership", set()),
 ])
-def test_search_finds_any_piece_of_the_text(con, q, expected):
+def test_search_finds_every_term_anywhere_in_the_text(con, q, expected):
     assert found(con, q) == expected
 
 
@@ -66,11 +71,12 @@ def test_search_agrees_with_reading_every_text(bundled_con):
     texts = [t for row in bundled_con.execute(
         "select title, title_es, description, description_es from commitment").fetchall() for t in row if t]
     rnd = random.Random(7)
-    queries_tried = ["a", "de la", " de ", "vigilancia", "Open Parliament", "zzz"]
+    queries_tried = ["a", "de la", " de ", "vigilancia", "Open Parliament", "zzz", '"de la"', 'mx "open gov"']
     for _ in range(60):
         text = rnd.choice(texts)
         start = rnd.randrange(len(text))
-        queries_tried.append(text[start:start + rnd.randint(1, 25)])
+        piece = text[start:start + rnd.randint(1, 25)].replace('"', "")
+        queries_tried += [piece, f'"{piece}"']
     for q in queries_tried:
         if not q.strip():
             continue  # spaces alone filter nothing (below)
@@ -78,14 +84,14 @@ def test_search_agrees_with_reading_every_text(bundled_con):
 
 
 def test_spaces_alone_filter_nothing(con):
-    assert found(con, "   ") == {"XX0001", "XX0002"}
+    assert found(con, "   ") == found(con, '""') == {"XX0001", "XX0002"}
 
 
 def test_a_corrected_text_is_found_by_its_new_words_only(con):
     store.apply_batch(con, plan("b" * 64, ["Open contracting", "Participación ciudadana"],
                                 ["Contracts published as open data.", "Mesas de trabajo con la sociedad civil."]))
     assert found(con, "ownership") == set()
-    assert found(con, "contracts published") == {"XX0001"}
+    assert found(con, '"contracts published"') == {"XX0001"}
     postings = con.execute("select count(*) from search_posting").fetchone()[0]
     store.apply_batch(con, plan("c" * 64, ["Open contracting", "Participación ciudadana"],
                                 ["Contracts published as open data.", "Mesas de trabajo con la sociedad civil. "]))
