@@ -46,9 +46,12 @@ def upload(page, server: str, name: str, data: bytes, tmp_path: Path) -> None:
 def test_overview_draws_with_charts_and_screenshot(server, page):
     goto(page, server + "/")
     assert heading(page) == "Portfolio overview"
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    status = page.locator("[data-testid=stVegaLiteChart]").first
+    status.locator(".role-mark").first.wait_for(timeout=30_000)  # bars drawn
+    assert page.locator("[data-testid=stVegaLiteChart]").count() == 4
     assert page.locator("[data-testid=stMetric]").count() >= 8
     assert page.get_by_text("Not started").first.is_visible()     # status in words, not colour alone
+    expect(status).to_contain_text("Not started")                 # the chart's legend names the colours
     full_page_screenshot(page, SHOTS / "overview.png")
 
 
