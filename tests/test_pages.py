@@ -71,8 +71,14 @@ def frames(at: AppTest) -> list:
 
 
 def charts(at: AppTest) -> list[dict]:
-    """Vega-Lite specs (st.altair_chart), in page order."""
-    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    """Vega-Lite specs (st.vega_lite_chart), in page order; each checked against Vega-Lite's schema, since
+    pages write plain specs and a browser shows nothing for a broken one."""
+    import altair
+
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    for spec in specs:
+        altair.LayerChart.from_dict(spec) if "layer" in spec else altair.Chart.from_dict(spec)
+    return specs
 
 
 def plotly_charts(at: AppTest) -> list[dict]:
