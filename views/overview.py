@@ -75,7 +75,8 @@ def stacked(f, column: str, by: str, order: list, label, colour, value_title: st
     count = web.tr("overview.count")
     labels = [label(v) for v in present]
     bar = {"mark": {"type": "bar"}, "encoding": {
-        "x": {"field": "start", "type": "quantitative", "title": count}, "x2": {"field": "end"},
+        "x": {"field": "start", "type": "quantitative", "title": count, "axis": {"format": "d", "tickMinStep": 1}},
+        "x2": {"field": "end"},
         "color": {"field": "value", "type": "nominal", "title": None, "sort": labels,
                   "scale": {"domain": labels, "range": [colour(v) for v in present]},
                   "legend": {"orient": "top", "direction": "horizontal", "columns": columns, "labelLimit": 200}},
