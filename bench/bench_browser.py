@@ -1,10 +1,10 @@
 """Browser benchmark (not a test): navigation to the overview drawn, on the bundled data.
 
 "Drawn" = the script finished, the heading is shown and the first chart's marks are visible (the overview's
-charts are Vega-Lite: the bars inside its SVG, or its canvas when Streamlit switches a big chart to one). Three ways to arrive,
-each the median of `--runs` after one warm-up: a first visit (a new browser profile: nothing cached),
-a returning visitor (same profile, new tab) and navigation inside the app (sidebar link from a commitment
-page). Written to BENCHMARKS.md between the bench_browser markers (other sections belong to others).
+charts are Vega-Lite: marks drawn inside its SVG, or its canvas when Streamlit switches a big chart to one).
+Three ways to arrive, each the median of `--runs` after one warm-up: a first visit (a new browser profile:
+nothing cached), a returning visitor (same profile, new tab) and navigation inside the app (sidebar link from
+a commitment page). Written to BENCHMARKS.md between the bench_browser markers (other sections belong to others).
 
     .venv/bin/python bench/bench_browser.py [--runs 5]
 """
