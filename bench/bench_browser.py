@@ -1,9 +1,10 @@
 """Browser benchmark (not a test): navigation to the overview drawn, on the bundled data.
 
-"Drawn" = the script finished, the heading is shown and a Plotly chart is visible. Three ways to arrive,
-each the median of `--runs` after one warm-up: a first visit (a new browser profile: nothing cached),
-a returning visitor (same profile, new tab) and navigation inside the app (sidebar link from a commitment
-page). Written to BENCHMARKS.md between the bench_browser markers (other sections belong to others).
+"Drawn" = the script finished, the heading is shown and the first chart's marks are visible (the overview's
+charts are Vega-Lite: marks drawn inside its SVG, or its canvas when Streamlit switches a big chart to one).
+Three ways to arrive, each the median of `--runs` after one warm-up: a first visit (a new browser profile:
+nothing cached), a returning visitor (same profile, new tab) and navigation inside the app (sidebar link from
+a commitment page). Written to BENCHMARKS.md between the bench_browser markers (other sections belong to others).
 
     .venv/bin/python bench/bench_browser.py [--runs 5]
 """
@@ -37,9 +38,12 @@ def bundled_database(folder: Path) -> Path:
     return path
 
 
+CHART_DRAWN = "[data-testid=stVegaLiteChart] svg.marks .role-mark, [data-testid=stVegaLiteChart] canvas.marks"
+
+
 def drawn(page, started: float) -> float:
     wait_for_run(page)
-    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=60_000)
+    page.locator(CHART_DRAWN).first.wait_for(state="visible", timeout=60_000)
     return time.perf_counter() - started
 
 
@@ -111,7 +115,7 @@ def section(times: dict[str, list[float]]) -> str:
         f"Measured {date.today().isoformat()} by `bench/bench_browser.py` on {platform.machine()}, "
         f"Python {platform.python_version()}, headless Debian Chromium; bundled data; per way of arriving, one "
         f"warm-up then {len(next(iter(times.values())))} runs. Drawn = script finished, heading shown and the "
-        f"first Plotly chart visible. Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} "
+        f"first chart's marks visible. Load average at the end (1, 5, 15 min): {load} on {os.cpu_count()} "
         "cores; the box is shared, so a high load inflates these times.",
         "",
         "| Arriving by | Median | Min | Max | Target | Verdict |",

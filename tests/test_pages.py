@@ -71,7 +71,28 @@ def frames(at: AppTest) -> list:
 
 
 def charts(at: AppTest) -> list[dict]:
+    """Vega-Lite specs (st.vega_lite_chart), in page order; each checked against Vega-Lite's schema, since
+    pages write plain specs and a browser shows nothing for a broken one."""
+    import altair
+
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    for spec in specs:
+        altair.LayerChart.from_dict(spec) if "layer" in spec else altair.Chart.from_dict(spec)
+    return specs
+
+
+def plotly_charts(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def legend(spec: dict) -> list[str]:
+    """The names a chart's colour legend shows (its colour scale's domain), for a layered or single spec."""
+    for view in spec.get("layer", [spec]):
+        colour = view.get("encoding", {}).get("color", {})
+        if "domain" in colour.get("scale", {}):
+            assert colour.get("legend", {}) is not None, "a colour without its legend"
+            return colour["scale"]["domain"]
+    return []
 
 
 # --- overview ------------------------------------------------------------------------------------
@@ -111,8 +132,11 @@ def test_overview_never_shows_a_blank_irm_rating(db_file):
 
 def test_overview_status_chart_uses_words(db_file):
     status = charts(open_page())[0]
-    names = {trace["name"] for trace in status["data"]}
-    assert names <= {"Not started", "Overdue", "In progress", "On track", "Complete", "Withdrawn", "Not yet assessed"}
+    names = legend(status)
+    assert names and set(names) <= {"Not started", "Overdue", "In progress", "On track", "Complete", "Withdrawn",
+                                    "Not yet assessed"}
+    tooltips = [t["title"] for view in status["layer"] for t in view["encoding"].get("tooltip", [])]
+    assert "Status" in tooltips                                     # hovering a bar names its status too
 
 
 def test_search_and_widget_write_the_url(db_file):
@@ -163,7 +187,7 @@ def test_flagship_milestones_on_a_timeline(db_file):
     at = open_page("views/commitment.py", id=FLAGSHIP)
     count = sql(db_file, "select count(*) from milestone where commitment_id = ?", [FLAGSHIP])[0][0]
     if count:
-        timeline = charts(at)[0]
+        timeline = plotly_charts(at)[0]
         assert sum(len(trace["x"]) for trace in timeline["data"]) <= count
         assert any("Overdue" in str(v) for f in frames(at) if "Flag" in f.columns for v in f["Flag"])
 
@@ -190,6 +214,7 @@ def test_spanish_overview_labels(db_file):
     at = open_page(lang="es")
     assert at.title[0].value == "Panorama general"
     assert any(m.label == "Compromisos" for m in at.metric)
+    assert "No iniciado" in legend(charts(at)[0])                  # chart legends from the catalogues too
     assert at.query_params["lang"] == "es"
 
 

@@ -1,6 +1,5 @@
 """Portfolio overview: headline figures, status at a glance, IRM distributions, the commitments table."""
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import web
@@ -8,6 +7,9 @@ from monitor.i18n import band_label, completion_label
 
 GREY = "#9E9E9E"
 MANY = 20  # above this many bars a chart is unreadable: group by member, then by region
+# counts are written in black or white ("ink", no scale); a colour scale shared with the marks' breaks the chart
+OWN_INK = {"scale": {"color": "independent"}}
+GROUP_TITLE = {"action_plan_id": "filters.plan", "member_code": "filters.member", "region": "filters.region"}
 
 
 def headline(h: dict) -> None:
@@ -42,24 +44,53 @@ def group_labels(by: str) -> dict:
     return dict(options["members"]) if by == "member_code" else {}  # regions are their own labels
 
 
-def stacked(f, column: str, by: str, order: list, label, colour) -> go.Figure:
-    """Horizontal stacked bars, one per plan or member; counts written in the bars, labels in the legend.
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on `colour` (#RRGGBB): counts written on the bars."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "#1B1F24"
 
-    Built with graph_objects: plotly.express takes about 0.5 s per figure, too slow for a 2 s page."""
+
+def stacked(f, column: str, by: str, order: list, label, colour, value_title: str, columns: int = 4) -> tuple:
+    """Horizontal stacked bars, one per plan, member or region; counts written in the bars, the values'
+    names in the legend and the tooltips (colour is never the only cue). Returns (data, Vega-Lite spec).
+
+    Vega-Lite rather than Plotly: Plotly's 4.7 MB script alone costs a fresh page about 1 s (BENCHMARKS.md).
+    A plain spec rather than altair objects: their schema checks took 25-40 ms per chart on every run (this page's
+    run went from 0.21 s to 0.11 s); tests/test_pages.py checks the specs against the schema instead."""
     data = web.read("distribution", f, column, by)
     names = group_labels(by)
-    groups = [names.get(g, g) for g in dict.fromkeys(data["grp"])]
+    uncoded = web.tr("missing.not_yet_coded")  # a member without a region, for one
+    name = lambda g: uncoded if pd.isna(g) else names.get(g, g)
+    groups = [name(g) for g in dict.fromkeys(data["grp"])]
     present = [v for v in order if v in set(data["value"])] + sorted(set(data["value"]) - set(order))
-    fig = go.Figure()
-    for value in present:
-        part = data[data["value"] == value]
-        fig.add_trace(go.Bar(y=[names.get(g, g) for g in part["grp"]], x=part["n"], name=label(value),
-                             orientation="h", marker_color=colour(value), text=part["n"], textposition="inside"))
-    fig.update_layout(barmode="stack", height=150 + 28 * len(groups), margin=dict(l=0, r=0, t=60, b=0),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom", traceorder="normal"),
-                      yaxis=dict(autorange="reversed", categoryorder="array", categoryarray=groups),
-                      xaxis_title=web.tr("overview.count"))
-    return fig
+    rank = {v: i for i, v in enumerate(present)}
+    bars = pd.DataFrame({"group": data["grp"].map(name), "rank": data["value"].map(rank),
+                         "value": data["value"].map(label), "ink": data["value"].map(lambda v: ink(colour(v))),
+                         "n": data["n"].astype(int)}).sort_values(["group", "rank"], kind="stable")
+    bars["end"] = bars.groupby("group")["n"].cumsum()
+    bars["start"] = bars["end"] - bars["n"]
+    bars["middle"] = (bars["start"] + bars["end"]) / 2
+    bars["says"] = bars["group"] + " · " + bars["value"] + ": " + bars["n"].astype(str)  # what a screen reader reads
+    widest = int(bars.groupby("group")["n"].sum().max())
+    count = web.tr("overview.count")
+    labels = [label(v) for v in present]
+    bar = {"mark": {"type": "bar"}, "encoding": {
+        "x": {"field": "start", "type": "quantitative", "title": count, "axis": {"format": "d", "tickMinStep": 1}},
+        "x2": {"field": "end"},
+        "color": {"field": "value", "type": "nominal", "title": None, "sort": labels,
+                  "scale": {"domain": labels, "range": [colour(v) for v in present]},
+                  "legend": {"orient": "top", "direction": "horizontal", "columns": columns, "labelLimit": 200}},
+        "tooltip": [{"field": "group", "type": "nominal", "title": web.tr(GROUP_TITLE[by])},
+                    {"field": "value", "type": "nominal", "title": value_title},
+                    {"field": "n", "type": "quantitative", "title": count}],
+        "description": {"field": "says", "type": "nominal"}}}
+    # a count is written only where it fits: segments under 4% of the longest bar stay unlabelled
+    text = {"mark": {"type": "text", "fontSize": 11, "aria": False},
+            "transform": [{"filter": f"datum.n >= {0.04 * widest}"}],
+            "encoding": {"x": {"field": "middle", "type": "quantitative"}, "text": {"field": "n", "type": "quantitative"},
+                         "color": {"field": "ink", "type": "nominal", "scale": None}}}
+    y = {"field": "group", "type": "nominal", "sort": groups, "title": None, "axis": {"labelLimit": 240}}
+    return bars, {"height": {"step": 24}, "encoding": {"y": y}, "layer": [bar, text], "resolve": OWN_INK}
 
 
 def status_chart(f, by: str) -> None:
@@ -67,8 +98,9 @@ def status_chart(f, by: str) -> None:
 
     shade = {"not_started": "#B22222", "overdue": "#E57373", "in_progress": "#E69F00", "on_track": "#81C784",
              "complete": "#2E7D32", "withdrawn": "#616161", "unknown": "#BDBDBD"}
-    st.plotly_chart(stacked(f, "rag", by, list(RAG_STATUSES), web.rag_text, lambda v: shade.get(v, GREY)),
-                    key="chart_rag")
+    data, spec = stacked(f, "rag", by, list(RAG_STATUSES), web.rag_text, lambda v: shade.get(v, GREY),
+                         web.tr("col.status"))
+    st.vega_lite_chart(data, spec, key="chart_rag", alt=web.tr("overview.status_by", by=web.tr(f"overview.by_{by}")))
 
 
 def irm_charts(f, by: str) -> None:
@@ -79,15 +111,19 @@ def irm_charts(f, by: str) -> None:
     greens = dict(zip(results, ["#B22222", "#BDBDBD", "#A5D6A7", "#43A047", "#1B5E20", "#EEEEEE"]))
     left, right = st.columns(2)
     with left:
-        st.markdown(f"**{web.tr('overview.completion_chart')}**")
+        title = web.tr("overview.completion_chart")
+        st.markdown(f"**{title}**")
         label = lambda v: web.tr("missing.not_assessed") if v == "unknown" else completion_label(v, lg)
-        st.plotly_chart(stacked(f, "irm_completion", by, completion, label, lambda v: blues.get(v, "#999")),
-                        key="chart_completion")
+        data, spec = stacked(f, "irm_completion", by, completion, label, lambda v: blues.get(v, "#999999"),
+                             web.tr("filters.completion"), columns=2)
+        st.vega_lite_chart(data, spec, key="chart_completion", alt=title)
     with right:
-        st.markdown(f"**{web.tr('overview.results_chart')}**")
+        title = web.tr("overview.results_chart")
+        st.markdown(f"**{title}**")
         label = lambda v: band_label("results", None if v == "unknown" else v, lg)
-        st.plotly_chart(stacked(f, "results_band", by, results, label, lambda v: greens.get(v, "#999")),
-                        key="chart_results")
+        data, spec = stacked(f, "results_band", by, results, label, lambda v: greens.get(v, "#999999"),
+                             web.tr("filters.results"), columns=2)
+        st.vega_lite_chart(data, spec, key="chart_results", alt=title)
 
 
 def heatmap(f) -> None:
@@ -101,12 +137,25 @@ def heatmap(f) -> None:
     grid = grid.reindex(index=ambition, columns=completion, fill_value=0)
     x = [web.tr("missing.not_assessed") if c == "unknown" else completion_label(c, lg) for c in completion]
     y = [web.tr("missing.not_assessed") if a == "unknown" else band_label("ambition", a, lg) for a in ambition]
-    fig = go.Figure(go.Heatmap(z=grid.values, x=x, y=y, text=grid.values, texttemplate="%{text}",
-                               colorscale="Blues", showscale=False,
-                               hovertemplate="%{y} / %{x}: %{z}<extra></extra>"))
-    fig.update_layout(height=140 + 50 * len(y), margin=dict(l=0, r=0, t=10, b=0), yaxis=dict(autorange="reversed"),
-                      xaxis_title=web.tr("overview.irm_completion"), yaxis_title=web.tr("overview.ambition"))
-    st.plotly_chart(fig, key="chart_heatmap")
+    grid.index, grid.columns = y, x
+    cells = grid.rename_axis(index="ambition", columns="completion").stack().rename("n").reset_index()
+    cells["n"] = cells["n"].astype(int)
+    cells["says"] = cells["ambition"] + " · " + cells["completion"] + ": " + cells["n"].astype(str)
+    cells["ink"] = (cells["n"] > cells["n"].max() / 2).map({True: "#FFFFFF", False: "#1B1F24"})
+    x_title, y_title, count = web.tr("overview.irm_completion"), web.tr("overview.ambition"), web.tr("overview.count")
+    rect = {"mark": {"type": "rect"}, "encoding": {
+        "color": {"field": "n", "type": "quantitative", "scale": {"scheme": "blues"}, "legend": None},
+        "tooltip": [{"field": "ambition", "type": "nominal", "title": y_title},
+                    {"field": "completion", "type": "nominal", "title": x_title},
+                    {"field": "n", "type": "quantitative", "title": count}],
+        "description": {"field": "says", "type": "nominal"}}}
+    text = {"mark": {"type": "text", "fontSize": 12, "aria": False}, "encoding": {
+        "text": {"field": "n", "type": "quantitative"}, "color": {"field": "ink", "type": "nominal", "scale": None}}}
+    axes = {"x": {"field": "completion", "type": "nominal", "sort": x, "title": x_title,
+                  "axis": {"labelAngle": 0, "labelLimit": 200}},
+            "y": {"field": "ambition", "type": "nominal", "sort": y, "title": y_title}}
+    spec = {"height": {"step": 50}, "encoding": axes, "layer": [rect, text], "resolve": OWN_INK}
+    st.vega_lite_chart(cells, spec, key="chart_heatmap", alt=web.tr("overview.heatmap"))
 
 
 def table(f) -> None:
