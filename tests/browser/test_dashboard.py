@@ -83,7 +83,7 @@ def test_switch_to_spanish(server, page):
 
 def test_filter_survives_reload(server, page):
     goto(page, server + "/")
-    box = page.get_by_label("Search titles and descriptions")
+    box = page.get_by_role("textbox", name="Search titles and descriptions")
     box.fill("surveillance")
     box.press("Enter")
     page.wait_for_url(re.compile(r"q=surveillance"))
@@ -92,7 +92,7 @@ def test_filter_survives_reload(server, page):
     page.reload()
     wait_for_run(page)
     # a fresh page may report "not running" before its first run starts: let the assertions retry
-    expect(page.get_by_label("Search titles and descriptions")).to_have_value("surveillance", timeout=30_000)
+    expect(page.get_by_role("textbox", name="Search titles and descriptions")).to_have_value("surveillance", timeout=30_000)
     metric = page.locator("[data-testid=stMetric]").filter(has_text="Commitments").first
     expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(filtered, timeout=30_000)
     page.go_back()
