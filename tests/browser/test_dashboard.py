@@ -65,7 +65,11 @@ def test_follow_link_to_the_flagship(server, page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.get_by_text("What to raise").first.is_visible()
     assert page.get_by_text("Related dated events").is_visible()
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    timeline = page.locator("[data-testid=stVegaLiteChart]")
+    expect(timeline).to_have_count(1, timeout=30_000)
+    timeline.locator(".role-mark").first.wait_for(timeout=30_000)  # drawn, not only a valid spec
+    expect(timeline).to_contain_text("Overdue")                     # the legend says which marks are overdue
+    expect(timeline).to_contain_text("Today")
     full_page_screenshot(page, SHOTS / f"commitment_{FLAGSHIP}.png")
 
 
