@@ -264,6 +264,26 @@ def test_compare_shows_both_mexico_plans(db_file):
     assert any("NAP3" in g for g in over_time["Plan or member"])
 
 
+def test_compare_charts_name_statuses_and_plans(db_file):
+    counts = sql(db_file, """select p.plan_number, count(*) from commitment c join action_plan p using (action_plan_id)
+                             where c.member_code = 'MEX' group by all""")
+    at = open_page("views/compare.py")
+    specs, drawn = charts(at), chart_data(at)
+    assert len(specs) == 3                                          # plans over time, members, one policy area
+    words = {"Red: not started or overdue", "Amber: in progress", "Green: on track or complete",
+             "Grey: not yet assessed or withdrawn"}
+    for spec in specs:
+        assert legend(spec) and set(legend(spec)) <= words          # each colour named in the legend
+        tooltips = {t["title"] for view in spec["layer"] for t in view["encoding"].get("tooltip", [])}
+        assert {"Plan or member", "Status"} <= tooltips
+    plans, table = drawn[0], frames(at)[0]
+    assert set(plans["group"]) == set(table["Plan or member"])      # one bar per plan, named as in the table
+    assert specs[0]["encoding"]["y"]["sort"] == list(table["Plan or member"])
+    for number, total in counts:                                    # every commitment of each plan is counted
+        assert plans[plans["group"].str.contains(f"NAP{number}")]["n"].sum() == total
+    assert set(plans["value"]) <= words
+
+
 def test_compare_policy_area_across_members(db_file):
     at = open_page("views/compare.py")
     area = at.selectbox(key="compare_area").value

@@ -73,6 +73,14 @@ def test_follow_link_to_the_flagship(server, page):
     full_page_screenshot(page, SHOTS / f"commitment_{FLAGSHIP}.png")
 
 
+def test_compare_draws_its_bars(server, page):
+    goto(page, server + "/compare")
+    bars = page.locator("[data-testid=stVegaLiteChart]").first   # the first tab's; the others draw when opened
+    bars.locator(".role-mark").first.wait_for(timeout=30_000)
+    expect(bars).to_contain_text("Red: not started or overdue")
+    expect(bars).to_contain_text("NAP4")
+
+
 def test_switch_to_spanish(server, page):
     goto(page, server + "/")
     page.locator("[data-testid=stSidebar]").get_by_text("Español", exact=True).click()
