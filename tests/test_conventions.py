@@ -42,6 +42,14 @@ def test_pages_hold_no_sql_and_no_raw_html(path):
     assert "unsafe_allow_html=True" not in text and "st.html(" not in text and "components.html(" not in text
 
 
+def test_one_chart_library():
+    """Charts are plain Vega-Lite specs drawn by st.vega_lite_chart; Plotly is not a dependency any more."""
+    for path in python_files("views") + python_files("monitor") + [ROOT / "dashboard.py"]:
+        assert not {m for m in imported_modules(path) if m.split(".")[0] in ("plotly", "altair")}, path.name
+        assert "plotly_chart(" not in path.read_text(encoding="utf-8"), path.name
+    assert "plotly" not in (ROOT / "requirements.txt").read_text().lower()
+
+
 def test_every_setting_is_documented():
     doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = [s.name for s in config.SETTINGS if f"`{s.name}`" not in doc]

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 import streamlit as st
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
@@ -81,8 +83,9 @@ def charts(at: AppTest) -> list[dict]:
     return specs
 
 
-def plotly_charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def chart_data(at: AppTest) -> list[pd.DataFrame]:
+    """The rows each Vega-Lite chart draws (st.vega_lite_chart's data, sent as Arrow), in page order."""
+    return [convert_arrow_bytes_to_pandas_df(c.proto.data.data) for c in at.get("vega_lite_chart")]
 
 
 def legend(spec: dict) -> list[str]:
@@ -184,12 +187,30 @@ def test_flagship_ratings_show_label_definition_and_missing_reasons(db_file):
 
 
 def test_flagship_milestones_on_a_timeline(db_file):
+    dated = sql(db_file, """select seq, title from milestone where commitment_id = ? and due_date is not null
+                            order by seq""", [FLAGSHIP])
+    assert dated, "the bundled flagship has dated milestones"
     at = open_page("views/commitment.py", id=FLAGSHIP)
-    count = sql(db_file, "select count(*) from milestone where commitment_id = ?", [FLAGSHIP])[0][0]
-    if count:
-        timeline = plotly_charts(at)[0]
-        assert sum(len(trace["x"]) for trace in timeline["data"]) <= count
-        assert any("Overdue" in str(v) for f in frames(at) if "Flag" in f.columns for v in f["Flag"])
+    timeline, = charts(at)                                          # the page's only chart, valid Vega-Lite
+    drawn = chart_data(at)[0]
+    assert list(drawn["name"]) == [f"{seq}. {title[:60]}" for seq, title in dated]   # each milestone by name
+    points = timeline["layer"][0]["encoding"]
+    assert points["y"]["field"] == "name" and points["x"]["field"] == "due"
+    assert set(legend(timeline)) == {"Overdue", "Not overdue"}       # the flag in words, not colour alone
+    assert set(drawn["status"]) == {"Complete", "Not yet assessed"}  # each milestone's status in words
+    assert any(f.startswith("Overdue by ") for f in drawn["flag"])
+    assert {"Milestone", "Due date", "Status", "Flag"} <= {t["title"] for t in points["tooltip"]}
+    today = timeline["layer"][1]["data"]["values"][0]
+    assert today["label"] == "Today"
+    assert any("Overdue" in str(v) for f in frames(at) if "Flag" in f.columns for v in f["Flag"])
+
+
+def test_spanish_timeline_uses_the_catalogue(db_file):
+    at = open_page("views/commitment.py", id=FLAGSHIP, lang="es")
+    timeline, drawn = charts(at)[0], chart_data(at)[0]
+    assert set(legend(timeline)) == {"Vencido", "No vencido"}
+    assert set(drawn["status"]) == {"Completo", "Aún sin evaluar"}
+    assert timeline["layer"][1]["data"]["values"][0]["label"] == "Hoy"
 
 
 def test_unknown_commitment_says_so(db_file):
@@ -241,6 +262,26 @@ def test_compare_shows_both_mexico_plans(db_file):
     over_time = frames(at)[0]
     assert any("NAP4" in g for g in over_time["Plan or member"])
     assert any("NAP3" in g for g in over_time["Plan or member"])
+
+
+def test_compare_charts_name_statuses_and_plans(db_file):
+    counts = sql(db_file, """select p.plan_number, count(*) from commitment c join action_plan p using (action_plan_id)
+                             where c.member_code = 'MEX' group by all""")
+    at = open_page("views/compare.py")
+    specs, drawn = charts(at), chart_data(at)
+    assert len(specs) == 3                                          # plans over time, members, one policy area
+    words = {"Red: not started or overdue", "Amber: in progress", "Green: on track or complete",
+             "Grey: not yet assessed or withdrawn"}
+    for spec in specs:
+        assert legend(spec) and set(legend(spec)) <= words          # each colour named in the legend
+        tooltips = {t["title"] for view in spec["layer"] for t in view["encoding"].get("tooltip", [])}
+        assert {"Plan or member", "Status"} <= tooltips
+    plans, table = drawn[0], frames(at)[0]
+    assert set(plans["group"]) == set(table["Plan or member"])      # one bar per plan, named as in the table
+    assert specs[0]["encoding"]["y"]["sort"] == list(table["Plan or member"])
+    for number, total in counts:                                    # every commitment of each plan is counted
+        assert plans[plans["group"].str.contains(f"NAP{number}")]["n"].sum() == total
+    assert set(plans["value"]) <= words
 
 
 def test_compare_policy_area_across_members(db_file):

@@ -1,9 +1,9 @@
 """One commitment's whole story, addressable as ?id=MX0081: status, IRM ratings, milestones,
 progress by assessor, evidence, dated events and the source of every figure."""
 import re
+from datetime import date
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from monitor import web
@@ -11,6 +11,8 @@ from monitor.i18n import completion_label, in_language, missing_label
 from monitor.metrics import what_to_raise
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+# time-axis ticks as ISO years or year-months: Vega's default labels are month names in English, whatever the language
+ISO_TICKS = {"labelExpr": "utcFormat(datum.value, utcmonth(datum.value) == 0 ? '%Y' : '%Y-%m')"}
 
 
 def chosen_id() -> str | None:
@@ -129,7 +131,9 @@ def milestones(commitment_id: str) -> None:
     if data.empty:
         st.info(web.tr("empty.milestones"))
         return
-    st.plotly_chart(timeline(data), key="chart_milestones")
+    dated, spec = timeline(data)
+    if not dated.empty:  # undated milestones are in the table below, with "no date" or the date as published
+        st.vega_lite_chart(dated, spec, key="chart_milestones", alt=web.tr("commitment.timeline"))
     shown = pd.DataFrame({
         "#": data["seq"],
         web.tr("col.title"): data["title"],
@@ -153,24 +157,46 @@ def flag(r: dict) -> str:
     return web.tr("rag.complete") if r["is_closed"] else ""
 
 
-def timeline(data: pd.DataFrame) -> go.Figure:
-    """Due dates on a time axis, overdue ones in red with the word, and a line for today."""
-    dated = data.dropna(subset=["due_date"])
-    overdue = dated["is_overdue"].fillna(False).astype(bool)
-    names = (dated["seq"].astype("string").fillna("") + ". " + dated["title"].str.slice(0, 60))
-    fig = go.Figure()
-    for mask, name, colour, symbol in ((overdue, web.tr("rag.overdue"), "#B22222", "x"),
-                                       (~overdue, web.tr("commitment.not_overdue"), "#1F4E78", "circle")):
-        part = dated[mask]
-        fig.add_trace(go.Scatter(x=part["due_date"], y=names[mask], mode="markers", name=name,
-                                 marker=dict(color=colour, size=13, symbol=symbol),
-                                 hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra>" + name + "</extra>"))
-    fig.add_vline(x=pd.Timestamp.today().normalize(), line_dash="dot", line_color="#555",
-                  annotation_text=web.tr("commitment.today"), annotation_position="top")
-    fig.update_layout(height=160 + 34 * len(dated), margin=dict(l=0, r=0, t=60, b=0),
-                      legend=dict(orientation="h", y=1.0, yanchor="bottom"), yaxis=dict(autorange="reversed"),
-                      xaxis_title=web.tr("col.due"))
-    return fig
+def timeline(data: pd.DataFrame) -> tuple:
+    """Dated milestones on a time axis, one row each by name, and a rule for today. Overdue ones in red crosses,
+    the others in blue circles, with the word in the legend; the status and the flag in words in the tooltips
+    (colour is never the only cue). Returns (data, Vega-Lite spec), a plain spec as on the overview."""
+    lg = web.lang()
+    rows = data.dropna(subset=["due_date"])
+    overdue = rows["is_overdue"].fillna(False).astype(bool)
+    late, on_time = web.tr("rag.overdue"), web.tr("commitment.not_overdue")
+    dated = pd.DataFrame({
+        "name": rows["seq"].astype("string").fillna("") + ". " + rows["title"].str.slice(0, 60),
+        "due": rows["due_date"].dt.strftime("%Y-%m-%d"),  # ISO dates, read as UTC days (utc scale below)
+        "due_text": rows["due_date"].map(web.fmt),
+        "status": rows["status_code"].map(lambda c: completion_label(c if isinstance(c, str) else None, lg)),
+        "overdue": overdue.map({True: late, False: on_time}),
+        "flag": [flag(r) if r["is_overdue"] is True else on_time for r in rows.to_dict("records")],
+    })
+    dated["says"] = dated["name"] + " · " + dated["due_text"] + " · " + dated["status"] + " · " + dated["flag"]
+    marks = [m for m in ((late, "#B22222", "cross"), (on_time, "#1F4E78", "circle")) if m[0] in set(dated["overdue"])]
+    names, due, today = list(dict.fromkeys(dated["name"])), web.tr("col.due"), date.today()
+    days = [d.date() for d in rows["due_date"]] + [today]
+    # over two years, a tick a year: Vega's own ticks every 3 months thin out to one arbitrary month a year
+    axis = {**ISO_TICKS, "tickCount": "year"} if (max(days) - min(days)).days > 730 else ISO_TICKS
+    legend = {"field": "overdue", "type": "nominal", "title": None,
+              "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 200}}
+    points = {"mark": {"type": "point", "filled": True, "size": 160}, "encoding": {
+        "x": {"field": "due", "type": "temporal", "title": due, "scale": {"type": "utc"}, "axis": axis},
+        "y": {"field": "name", "type": "nominal", "sort": names, "title": None, "axis": {"labelLimit": 400}},
+        "color": {**legend, "scale": {"domain": [m[0] for m in marks], "range": [m[1] for m in marks]}},
+        "shape": {**legend, "scale": {"domain": [m[0] for m in marks], "range": [m[2] for m in marks]}},
+        "tooltip": [{"field": "name", "type": "nominal", "title": web.tr("commitment.milestone")},
+                    {"field": "due_text", "type": "nominal", "title": due},
+                    {"field": "status", "type": "nominal", "title": web.tr("col.status")},
+                    {"field": "flag", "type": "nominal", "title": web.tr("col.flag")}],
+        "description": {"field": "says", "type": "nominal"}}}
+    rule = {"data": {"values": [{"day": today.isoformat(), "label": web.tr("commitment.today")}]},
+            "encoding": {"x": {"field": "day", "type": "temporal"}},
+            "layer": [{"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#555555"}},
+                      {"mark": {"type": "text", "baseline": "bottom", "dy": -4, "color": "#555555"},
+                       "encoding": {"y": {"value": 0}, "text": {"field": "label", "type": "nominal"}}}]}
+    return dated, {"height": {"step": 34}, "layer": [points, rule]}
 
 
 def progress(commitment_id: str) -> None:

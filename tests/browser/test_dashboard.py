@@ -65,8 +65,20 @@ def test_follow_link_to_the_flagship(server, page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.get_by_text("What to raise").first.is_visible()
     assert page.get_by_text("Related dated events").is_visible()
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    timeline = page.locator("[data-testid=stVegaLiteChart]")
+    expect(timeline).to_have_count(1, timeout=30_000)
+    timeline.locator(".role-mark").first.wait_for(timeout=30_000)  # drawn, not only a valid spec
+    expect(timeline).to_contain_text("Overdue")                     # the legend says which marks are overdue
+    expect(timeline).to_contain_text("Today")
     full_page_screenshot(page, SHOTS / f"commitment_{FLAGSHIP}.png")
+
+
+def test_compare_draws_its_bars(server, page):
+    goto(page, server + "/compare")
+    bars = page.locator("[data-testid=stVegaLiteChart]").first   # the first tab's; the others draw when opened
+    bars.locator(".role-mark").first.wait_for(timeout=30_000)
+    expect(bars).to_contain_text("Red: not started or overdue")
+    expect(bars).to_contain_text("NAP4")
 
 
 def test_switch_to_spanish(server, page):
@@ -83,7 +95,7 @@ def test_switch_to_spanish(server, page):
 
 def test_filter_survives_reload(server, page):
     goto(page, server + "/")
-    box = page.get_by_label("Search titles and descriptions")
+    box = page.get_by_role("textbox", name="Search titles and descriptions")
     box.fill("surveillance")
     box.press("Enter")
     page.wait_for_url(re.compile(r"q=surveillance"))
@@ -92,7 +104,7 @@ def test_filter_survives_reload(server, page):
     page.reload()
     wait_for_run(page)
     # a fresh page may report "not running" before its first run starts: let the assertions retry
-    expect(page.get_by_label("Search titles and descriptions")).to_have_value("surveillance", timeout=30_000)
+    expect(page.get_by_role("textbox", name="Search titles and descriptions")).to_have_value("surveillance", timeout=30_000)
     metric = page.locator("[data-testid=stMetric]").filter(has_text="Commitments").first
     expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(filtered, timeout=30_000)
     page.go_back()
