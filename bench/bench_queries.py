@@ -108,8 +108,8 @@ def cases(ids: dict) -> list[tuple[str, object]]:
             (f"distribution(rag, plan) [{label}]", lambda c, f=f: queries.distribution(c, f, "rag", "action_plan_id", t)),
             (f"compare(by plan) [{label}]", lambda c, f=f: queries.compare(c, f, "action_plan_id", t)),
         ]
-    # one word (answered by the index alone), and one letter: the worst case, in nearly every text
-    for q in ("surveillance", "e"):
+    # one word; a phrase (read in the text of its candidates); one letter (in nearly every text: read it all)
+    for q in ("surveillance", '"beneficial ownership"', "e"):
         f = Filters(q=q)
         out += [
             (f"commitments(limit=500) [q='{q}']", lambda c, f=f: queries.commitments(c, f, t, limit=500)),

@@ -5,14 +5,11 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from monitor import web
+from monitor import charts, web
 
 FAVOURITE_MEMBER = "MEX"
 FAVOURITE_AREAS = ("Data Stewardship and Privacy", "Civic Space and Enabling Environment")
-# each status's colour, and the colour its counts are written in on it (black or white, whichever reads better)
-SERIES = (("red", "#B22222", "#FFFFFF"), ("amber", "#E69F00", "#1B1F24"), ("green", "#2E7D32", "#FFFFFF"),
-          ("grey", "#9E9E9E", "#1B1F24"))
-OWN_INK = {"scale": {"color": "independent"}}  # as on the overview: the ink's colours stay out of the legend
+SERIES = (("red", "#B22222"), ("amber", "#E69F00"), ("green", "#2E7D32"), ("grey", "#9E9E9E"))  # status, colour
 
 
 def figures_table(data: pd.DataFrame, label: pd.Series) -> pd.DataFrame:
@@ -34,38 +31,13 @@ def figures_table(data: pd.DataFrame, label: pd.Series) -> pd.DataFrame:
 
 
 def bars(data: pd.DataFrame, label: pd.Series) -> tuple:
-    """Status mix per plan or member as horizontal stacked bars, as on the overview: each segment named in the
-    legend and the tooltips, counted in the bar where it fits. Returns (data, Vega-Lite spec), a plain spec."""
-    groups = list(dict.fromkeys(label))
-    parts = [pd.DataFrame({"group": label.to_numpy(), "rank": rank, "value": web.tr(f"overview.{rag}"), "ink": ink,
-                           "n": data[rag].fillna(0).astype(int).to_numpy()})
-             for rank, (rag, _, ink) in enumerate(SERIES)]
-    segments = pd.concat(parts, ignore_index=True).sort_values(["group", "rank"], kind="stable")
-    segments["end"] = segments.groupby("group")["n"].cumsum()
-    segments["start"] = segments["end"] - segments["n"]
-    segments["middle"] = (segments["start"] + segments["end"]) / 2
-    segments = segments[segments["n"] > 0]
-    segments["says"] = segments["group"] + " · " + segments["value"] + ": " + segments["n"].astype(str)
-    widest = int(segments.groupby("group")["n"].sum().max()) if len(segments) else 0
-    shown = [(web.tr(f"overview.{rag}"), colour) for rag, colour, _ in SERIES if data[rag].fillna(0).sum() > 0]
-    count = web.tr("overview.count")
-    bar = {"mark": {"type": "bar"}, "encoding": {
-        "x": {"field": "start", "type": "quantitative", "title": count, "axis": {"format": "d", "tickMinStep": 1}},
-        "x2": {"field": "end"},
-        "color": {"field": "value", "type": "nominal", "title": None, "sort": [s[0] for s in shown],
-                  "scale": {"domain": [s[0] for s in shown], "range": [s[1] for s in shown]},
-                  "legend": {"orient": "top", "direction": "horizontal", "columns": 2, "labelLimit": 300}},
-        "tooltip": [{"field": "group", "type": "nominal", "title": web.tr("compare.group")},
-                    {"field": "value", "type": "nominal", "title": web.tr("col.status")},
-                    {"field": "n", "type": "quantitative", "title": count}],
-        "description": {"field": "says", "type": "nominal"}}}
-    # a count is written only where it fits: segments under 4% of the longest bar stay unlabelled
-    text = {"mark": {"type": "text", "fontSize": 11, "aria": False},
-            "transform": [{"filter": f"datum.n >= {0.04 * widest}"}],
-            "encoding": {"x": {"field": "middle", "type": "quantitative"}, "text": {"field": "n", "type": "quantitative"},
-                         "color": {"field": "ink", "type": "nominal", "scale": None}}}
-    y = {"field": "group", "type": "nominal", "sort": groups, "title": None, "axis": {"labelLimit": 240}}
-    return segments, {"height": {"step": 28}, "encoding": {"y": y}, "layer": [bar, text], "resolve": OWN_INK}
+    """Status mix per plan or member as stacked bars, as on the overview (monitor/charts.py): (data, spec)."""
+    segments = pd.concat([pd.DataFrame({"group": label.to_numpy(), "value": web.tr(f"overview.{rag}"),
+                                        "n": data[rag].fillna(0).to_numpy()}) for rag, _ in SERIES],
+                         ignore_index=True)
+    series = [(web.tr(f"overview.{rag}"), colour) for rag, colour in SERIES]
+    titles = (web.tr("compare.group"), web.tr("col.status"), web.tr("overview.count"))
+    return charts.stacked_bars(segments, series, titles, step=28, columns=2)
 
 
 def show(data: pd.DataFrame, label: pd.Series, key: str) -> None:

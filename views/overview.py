@@ -2,13 +2,11 @@
 import pandas as pd
 import streamlit as st
 
-from monitor import web
+from monitor import charts, web
 from monitor.i18n import band_label, completion_label
 
 GREY = "#9E9E9E"
 MANY = 20  # above this many bars a chart is unreadable: group by member, then by region
-# counts are written in black or white ("ink", no scale); a colour scale shared with the marks' breaks the chart
-OWN_INK = {"scale": {"color": "independent"}}
 GROUP_TITLE = {"action_plan_id": "filters.plan", "member_code": "filters.member", "region": "filters.region"}
 
 
@@ -44,53 +42,18 @@ def group_labels(by: str) -> dict:
     return dict(options["members"]) if by == "member_code" else {}  # regions are their own labels
 
 
-def ink(colour: str) -> str:
-    """Black or white, whichever reads better on `colour` (#RRGGBB): counts written on the bars."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return "#FFFFFF" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "#1B1F24"
-
-
 def stacked(f, column: str, by: str, order: list, label, colour, value_title: str, columns: int = 4) -> tuple:
-    """Horizontal stacked bars, one per plan, member or region; counts written in the bars, the values'
-    names in the legend and the tooltips (colour is never the only cue). Returns (data, Vega-Lite spec).
+    """Counts of `column` per plan, member or region as stacked bars (monitor/charts.py): (data, spec).
 
-    Vega-Lite rather than Plotly: Plotly's 4.7 MB script alone costs a fresh page about 1 s (BENCHMARKS.md).
-    A plain spec rather than altair objects: their schema checks took 25-40 ms per chart on every run (this page's
-    run went from 0.21 s to 0.11 s); tests/test_pages.py checks the specs against the schema instead."""
+    Vega-Lite rather than Plotly: Plotly's 4.7 MB script alone cost a fresh page about 1 s (BENCHMARKS.md)."""
     data = web.read("distribution", f, column, by)
     names = group_labels(by)
     uncoded = web.tr("missing.not_yet_coded")  # a member without a region, for one
-    name = lambda g: uncoded if pd.isna(g) else names.get(g, g)
-    groups = [name(g) for g in dict.fromkeys(data["grp"])]
     present = [v for v in order if v in set(data["value"])] + sorted(set(data["value"]) - set(order))
-    rank = {v: i for i, v in enumerate(present)}
-    bars = pd.DataFrame({"group": data["grp"].map(name), "rank": data["value"].map(rank),
-                         "value": data["value"].map(label), "ink": data["value"].map(lambda v: ink(colour(v))),
-                         "n": data["n"].astype(int)}).sort_values(["group", "rank"], kind="stable")
-    bars["end"] = bars.groupby("group")["n"].cumsum()
-    bars["start"] = bars["end"] - bars["n"]
-    bars["middle"] = (bars["start"] + bars["end"]) / 2
-    bars["says"] = bars["group"] + " · " + bars["value"] + ": " + bars["n"].astype(str)  # what a screen reader reads
-    widest = int(bars.groupby("group")["n"].sum().max())
-    count = web.tr("overview.count")
-    labels = [label(v) for v in present]
-    bar = {"mark": {"type": "bar"}, "encoding": {
-        "x": {"field": "start", "type": "quantitative", "title": count, "axis": {"format": "d", "tickMinStep": 1}},
-        "x2": {"field": "end"},
-        "color": {"field": "value", "type": "nominal", "title": None, "sort": labels,
-                  "scale": {"domain": labels, "range": [colour(v) for v in present]},
-                  "legend": {"orient": "top", "direction": "horizontal", "columns": columns, "labelLimit": 200}},
-        "tooltip": [{"field": "group", "type": "nominal", "title": web.tr(GROUP_TITLE[by])},
-                    {"field": "value", "type": "nominal", "title": value_title},
-                    {"field": "n", "type": "quantitative", "title": count}],
-        "description": {"field": "says", "type": "nominal"}}}
-    # a count is written only where it fits: segments under 4% of the longest bar stay unlabelled
-    text = {"mark": {"type": "text", "fontSize": 11, "aria": False},
-            "transform": [{"filter": f"datum.n >= {0.04 * widest}"}],
-            "encoding": {"x": {"field": "middle", "type": "quantitative"}, "text": {"field": "n", "type": "quantitative"},
-                         "color": {"field": "ink", "type": "nominal", "scale": None}}}
-    y = {"field": "group", "type": "nominal", "sort": groups, "title": None, "axis": {"labelLimit": 240}}
-    return bars, {"height": {"step": 24}, "encoding": {"y": y}, "layer": [bar, text], "resolve": OWN_INK}
+    segments = pd.DataFrame({"group": data["grp"].map(lambda g: uncoded if pd.isna(g) else names.get(g, g)),
+                             "value": data["value"].map(label), "n": data["n"]})
+    return charts.stacked_bars(segments, [(label(v), colour(v)) for v in present],
+                               (web.tr(GROUP_TITLE[by]), value_title, web.tr("overview.count")), columns=columns)
 
 
 def status_chart(f, by: str) -> None:
@@ -154,7 +117,7 @@ def heatmap(f) -> None:
     axes = {"x": {"field": "completion", "type": "nominal", "sort": x, "title": x_title,
                   "axis": {"labelAngle": 0, "labelLimit": 200}},
             "y": {"field": "ambition", "type": "nominal", "sort": y, "title": y_title}}
-    spec = {"height": {"step": 50}, "encoding": axes, "layer": [rect, text], "resolve": OWN_INK}
+    spec = {"height": {"step": 50}, "encoding": axes, "layer": [rect, text], "resolve": charts.OWN_INK}
     st.vega_lite_chart(cells, spec, key="chart_heatmap", alt=web.tr("overview.heatmap"))
 
 
