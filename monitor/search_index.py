@@ -84,7 +84,11 @@ def matching(cur, where, q: str) -> str:
     if not checks:
         return " and ".join(holders)
     read = " and ".join(f"({c})" for c in checks)
-    return f"commitment_id in (select commitment_id from commitment where {' and '.join(holders + [read])})"
+    if not holders:
+        return f"commitment_id in (select commitment_id from commitment where {read})"
+    # read the text of the candidates only, fetched by row id (joined on commitment_id, DuckDB reads every row)
+    return f"""commitment_id in (select commitment_id from commitment where rowid in (
+                   select rowid from commitment where {' and '.join(holders)}) and {read})"""
 
 
 def _tokens(cur, words: list[str]) -> list[tuple[int, list[int]]]:
