@@ -2,11 +2,15 @@
 
 Page titles go through the catalogues, so the language switch is drawn before the navigation.
 """
+from pathlib import Path
+
 import streamlit as st
 
 from monitor import web
 
-st.set_page_config(page_title=web.tr("app.title"), page_icon=":material/flag:", layout="wide")
+# a file, not a ":material/..." icon: Streamlit fetches those favicons from Google's servers, which fails offline
+st.set_page_config(page_title=web.tr("app.title"), page_icon=Path(__file__).parent / "assets" / "icon.png",
+                   layout="wide")
 
 web.language_switch()
 web.ensure_database()

@@ -134,3 +134,12 @@ def test_no_page_shows_an_exception(server, page):
     for path in ("/", "/watchlist", f"/commitment?id={FLAGSHIP}", "/commitment", "/commitment?id=NOPE",
                  "/compare", "/data", "/meeting_pack", "/?lang=es", "/?plan=AP_MEX04&status=not_started"):
         goto(page, server + path)
+
+
+def test_every_page_works_offline(server, page):
+    """The app is used where only the server is reachable: nothing may be fetched from elsewhere."""
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server, "data:", "blob:")) else None)
+    for path in ("/", f"/commitment?id={FLAGSHIP}", "/compare", "/data"):
+        goto(page, server + path)
+    assert outside == []
