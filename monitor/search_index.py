@@ -72,10 +72,10 @@ def matching(cur, where, q: str) -> str:
     """A SQL condition on commitment_id for the search `q` (see terms); every value is a parameter of `where`."""
     phrases = terms(q)
     words = list(dict.fromkeys(w for t in phrases for w in t.split()))
-    tokens = _tokens(cur, words)
+    common = COMMON * cur.execute("select count(*) from commitment").fetchone()[0]
+    tokens = _tokens(cur, words, common)
     if any(postings == 0 for postings, _ in tokens):
         return "false"  # a word no commitment holds: nothing can match
-    common = COMMON * cur.execute("select count(*) from commitment").fetchone()[0]
     indexed = {w: ids for w, (postings, ids) in zip(words, tokens) if postings <= common}
     in_text = [t for t in phrases if t not in indexed]
     holders = [f"commitment_id in (select commitment_id from search_posting where token_id in "
@@ -93,12 +93,13 @@ def matching(cur, where, q: str) -> str:
                    select rowid from commitment where {' and '.join(holders)}) and {read})"""
 
 
-def _tokens(cur, words: list[str]) -> list[tuple[int, list[int]]]:
+def _tokens(cur, words: list[str], common: float) -> list[tuple[int, list[int]]]:
     """For each word, how many postings its tokens hold (the cost of looking it up; 0: no match), and
-    the tokens, unless there are so many that the word will be read in the text instead."""
+    the tokens, unless they hold more than `common` postings and the word will be read in the text instead."""
     rows = cur.execute("""
-        select p.i, coalesce(sum(v.docs), 0), list(v.token_id) filter (where v.token_id is not null)
+        select p.i, coalesce(sum(v.docs), 0) as postings,
+               case when postings <= $common then list(v.token_id) filter (where v.token_id is not null) end
         from (select unnest($words::text[]) as word, unnest(range(len($words::text[]))) as i) p
         left join search_token v on contains(v.token, lower(p.word))
-        group by p.i order by p.i""", {"words": words}).fetchall()
+        group by p.i order by p.i""", {"words": words, "common": common}).fetchall()
     return [(int(n), ids or []) for _, n, ids in rows]
