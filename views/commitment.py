@@ -171,7 +171,7 @@ def timeline(data: pd.DataFrame) -> tuple:
         "due_text": rows["due_date"].map(web.fmt),
         "status": rows["status_code"].map(lambda c: completion_label(c if isinstance(c, str) else None, lg)),
         "overdue": overdue.map({True: late, False: on_time}),
-        "flag": [flag(r) if r["is_overdue"] is True else on_time for r in rows.to_dict("records")],
+        "flag": [flag(r) or on_time for r in rows.to_dict("records")],
     })
     dated["says"] = dated["name"] + " · " + dated["due_text"] + " · " + dated["status"] + " · " + dated["flag"]
     marks = [m for m in ((late, "#B22222", "cross"), (on_time, "#1F4E78", "circle")) if m[0] in set(dated["overdue"])]

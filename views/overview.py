@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import charts, web
+from monitor.filters import RAG_STATUSES
 from monitor.i18n import band_label, completion_label
 
 GREY = "#9E9E9E"
@@ -57,8 +58,6 @@ def stacked(f, column: str, by: str, order: list, label, colour, value_title: st
 
 
 def status_chart(f, by: str) -> None:
-    from monitor.filters import RAG_STATUSES
-
     shade = {"not_started": "#B22222", "overdue": "#E57373", "in_progress": "#E69F00", "on_track": "#81C784",
              "complete": "#2E7D32", "withdrawn": "#616161", "unknown": "#BDBDBD"}
     data, spec = stacked(f, "rag", by, list(RAG_STATUSES), web.rag_text, lambda v: shade.get(v, GREY),
