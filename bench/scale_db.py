@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from loaders.batch import Batch, SourceInfo, stable_id  # noqa: E402
-from monitor import db, scales, store  # noqa: E402
+from monitor import db, store  # noqa: E402
+from vocabulary import scales  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SEED = 20240611

@@ -12,7 +12,7 @@ import pandas as pd
 from loaders.batch import Problem
 from loaders.dates import ParsedDate, parse_date
 from loaders.reading import Sheet
-from monitor import scales
+from vocabulary import scales
 
 INVISIBLE = re.compile(r"[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})")

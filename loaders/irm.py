@@ -11,7 +11,7 @@ from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
 from loaders.progress import ASSESSORS
 from loaders.reading import Column, SheetSpec, read_one
-from monitor import scales
+from vocabulary import scales
 
 KIND = "irm_ratings"
 SUMMARY_KIND = "irm_summary"

@@ -37,7 +37,7 @@ import python_calamine as calamine
 
 from loaders import dates, gate
 from loaders.batch import Batch, Problem, SourceInfo
-from monitor import scales
+from vocabulary import scales
 
 KIND = "ogp_export"
 

@@ -10,7 +10,7 @@ from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
 from loaders.dates import period_end
 from loaders.reading import Column, SheetSpec, read_one
-from monitor import scales
+from vocabulary import scales
 
 KIND = "progress"
 

@@ -19,7 +19,7 @@ import python_calamine
 
 from loaders import gate, xlsx_scan
 from loaders.batch import InvalidFile, Problem
-from monitor.scales import fold
+from vocabulary.scales import fold
 
 MAX_CELL_CHARS = 100_000
 HEADER_SCAN_ROWS = 10

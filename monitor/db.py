@@ -81,7 +81,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def sync_reference(con: duckdb.DuckDBPyConnection) -> None:
     """Make scale_value and scale_synonym match monitor/reference, so SQL users see the labels too."""
-    from monitor import scales
+    from vocabulary import scales
 
     values = [[v.scale_id, v.code, v.ordinal, v.ogp_export_code or None, v.band or None, v.label_en,
                v.label_es or None, v.definition_en or None, v.definition_es or None, v.source_url or None]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 LIST_FIELDS = ("member", "region", "plan", "policy_area", "status", "completion", "results")
-RAG_STATUSES = ("not_started", "overdue", "in_progress", "on_track", "complete", "withdrawn", "unknown")
 
 
 @dataclass(frozen=True)
@@ -13,7 +12,7 @@ class Filters:
     region: tuple[str, ...] = ()
     plan: tuple[str, ...] = ()          # action plan ids: AP_MEX04
     policy_area: tuple[str, ...] = ()
-    status: tuple[str, ...] = ()        # RAG reasons, see RAG_STATUSES
+    status: tuple[str, ...] = ()        # RAG reasons, see vocabulary.status
     completion: tuple[str, ...] = ()    # IRM completion codes
     results: tuple[str, ...] = ()       # IRM early-results bands: none, some, strong, top, negative
     lead: str = ""                      # text within the lead institution

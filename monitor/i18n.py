@@ -1,7 +1,7 @@
 """The project's own text in English and Spanish (Streamlit has no i18n): catalogues, not code.
 
 Catalogues are monitor/locales/<lang>.toml with flat dotted keys; scale labels and definitions come
-from monitor/reference/scales.csv (columns label_<lang>, definition_<lang>). A new language is a new
+from vocabulary/reference/scales.csv (columns label_<lang>, definition_<lang>). A new language is a new
 catalogue file plus two columns in that CSV.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import date, datetime
 from functools import cache
 from importlib import resources
 
-from monitor import scales
+from vocabulary import scales
 
 LANGUAGES = ("en", "es")
 DEFAULT = "en"

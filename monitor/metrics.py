@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from monitor.i18n import completion_label, fmt_date, fmt_int, t
+from vocabulary.status import LATEST_READING
 
 STALE_AFTER_DAYS = 180  # two quarterly reporting periods without an update
-ASSESSORS = ("government", "civil_society", "su", "irm")
 
 
 def _known(value) -> bool:
@@ -50,10 +50,8 @@ def _overdue(row: dict, lang: str, today: date) -> str | None:
 def _disagreement(row: dict, lang: str) -> str | None:
     if not row.get("assessors_disagree"):
         return None
-    pairs = (("government", "gov_status"), ("civil_society", "cso_status"), ("support_unit", "su_status"),
-             ("irm", "irm_completion"))
     detail = ", ".join(f"{t('assessor.' + who, lang)}: {completion_label(row[col], lang)}"
-                       for who, col in pairs if _known(row.get(col)))
+                       for who, (col, _) in LATEST_READING.items() if _known(row.get(col)))
     return t("raise.disagree", lang, detail=detail)
 
 

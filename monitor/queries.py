@@ -24,8 +24,6 @@ case
     when current_status = 'substantial' then 'on_track'
     else 'in_progress'
 end"""
-RAG_COLOUR = {"not_started": "red", "overdue": "red", "in_progress": "amber", "on_track": "green",
-              "complete": "green", "withdrawn": "grey", "unknown": "grey"}
 SEVERITY_SQL = """case rag when 'not_started' then 0 when 'overdue' then 1 when 'in_progress' then 2
     when 'unknown' then 3 when 'on_track' then 4 when 'withdrawn' then 5 else 6 end"""
 

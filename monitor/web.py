@@ -19,18 +19,16 @@ import streamlit as st
 
 from monitor import config, db, queries
 from monitor.export import CSV_MIME, csv_bytes
-from monitor.filters import RAG_STATUSES, Filters
+from monitor.filters import Filters
 from monitor.i18n import LANGUAGES, band_label, completion_label, fmt_date, in_language, language, t
 from monitor.metrics import what_to_raise
-from monitor.queries import RAG_COLOUR
+from vocabulary.status import COMPLETION_CODES, RAG_COLOUR, RAG_STATUSES, RESULTS_BANDS
 
 MAX_UPLOAD_MB = 10
 UPLOAD_TYPES = ("csv", "xlsx")
 BADGE_COLOUR = {"red": "red", "amber": "orange", "green": "green", "grey": "gray"}
 CELL_STYLE = {"red": "background-color: #F8D7DA; color: #7A1C24", "amber": "background-color: #FFF0CC; color: #6B4E00",
               "green": "background-color: #D7EFD9; color: #1E5A24", "grey": "background-color: #ECECEC; color: #333333"}
-COMPLETION_CODES = ("not_started", "limited", "in_progress", "substantial", "complete", "withdrawn", "no_evidence")
-RESULTS_BANDS = ("negative", "none", "some", "strong", "top")
 _IMPORT_LOCK = threading.Lock()  # one import at a time per process: the single writer
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from monitor import config, i18n, scales
+from monitor import config, i18n
+from vocabulary import scales
 
 ROOT = Path(__file__).resolve().parent.parent
 

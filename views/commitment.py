@@ -9,6 +9,7 @@ import streamlit as st
 from monitor import web
 from monitor.i18n import completion_label, in_language, missing_label
 from monitor.metrics import what_to_raise
+from vocabulary.status import LATEST_READING
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 # time-axis ticks as ISO years or year-months: Vega's default labels are month names in English, whatever the language
@@ -58,10 +59,7 @@ def status_line(row: dict) -> None:
     """Latest reading of each assessor side by side; a disagreement is said in words."""
     lg = web.lang()
     cols = st.columns(4)
-    for col, (who, field, when) in zip(cols, (("government", "gov_status", "gov_status_date"),
-                                             ("civil_society", "cso_status", "cso_status_date"),
-                                             ("support_unit", "su_status", "su_status_date"),
-                                             ("irm", "irm_completion", "irm_completion_date"))):
+    for col, (who, (field, when)) in zip(cols, LATEST_READING.items()):
         col.markdown(f"**{web.tr(f'assessor.{who}')}**  \n{completion_label(row[field], lg)}")
         if row[field]:
             col.caption(web.tr("commitment.as_of", date=web.fmt(row[when])))

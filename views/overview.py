@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from monitor import charts, web
-from monitor.filters import RAG_STATUSES
+from vocabulary.status import RAG_STATUSES
 from monitor.i18n import band_label, completion_label
 
 GREY = "#9E9E9E"

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 
 from monitor.i18n import band_label, completion_label, in_language, missing_label, scale_label, t
-from monitor.queries import RAG_COLOUR
+from vocabulary.status import RAG_COLOUR
 
 # Cell kinds the writers understand; anything unlisted is short text.
 LONG, DATE, DATETIME, INT, NUMBER, URL = "long", "date", "datetime", "int", "number", "url"

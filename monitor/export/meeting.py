@@ -8,6 +8,7 @@ import pandas as pd
 from monitor.export.frames import DATE, DATETIME, INT, LONG, URL, Labels, Table, as_date, build, rating_text
 from monitor.i18n import completion_label, in_language, t
 from monitor.metrics import what_to_raise
+from vocabulary.status import LATEST_READING
 
 
 def plain_row(row: dict) -> dict:
@@ -93,9 +94,8 @@ def _event_lines(events: pd.DataFrame, lang: str) -> str | None:
 
 
 def _assessors(row: dict, lang: str) -> str:
-    pairs = (("government", "gov_status"), ("civil_society", "cso_status"), ("support_unit", "su_status"),
-             ("irm", "irm_completion"))
-    return "\n".join(f"{t('assessor.' + who, lang)}: {completion_label(row.get(col), lang)}" for who, col in pairs)
+    return "\n".join(f"{t('assessor.' + who, lang)}: {completion_label(row.get(col), lang)}"
+                     for who, (col, _) in LATEST_READING.items())
 
 
 # --- changes since ----------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from dataclasses import fields
 from difflib import get_close_matches
 from urllib.parse import parse_qsl
 
-from monitor.filters import RAG_STATUSES, Filters
+from monitor.filters import Filters
+from vocabulary.status import RAG_STATUSES
 from monitor.i18n import t
 
 KINDS = ("all", "member", "plan", "watchlist", "filters")

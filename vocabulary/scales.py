@@ -10,7 +10,7 @@ from importlib import resources
 # Tokens that mean "no value", each for a different reason. Never read them as 0.
 MISSING_TOKENS = {"nd": "ND", "nr": "NR", "na": "NA", "n/a": "NA", "not applicable": "NA",
                   "no evidence available": "no_evidence"}
-MISSING_REASONS = ("ND", "NR", "NA", "no_evidence", "not_yet_coded", "not_public")
+
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def fold(text: str) -> str:
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = (resources.files("monitor") / "reference" / name).read_text(encoding="utf-8")
+    text = (resources.files("vocabulary") / "reference" / name).read_text(encoding="utf-8")
     return list(csv.DictReader(text.splitlines()))
 
 
