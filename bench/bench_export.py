@@ -44,7 +44,7 @@ def bundled_db() -> Path:
     if not path.exists():
         partial = OUT / "export_bundled.partial.duckdb"
         partial.unlink(missing_ok=True)
-        con = db.connect(partial)
+        con = db.open_prepared(partial)
         try:
             seed.init(con)
         finally:

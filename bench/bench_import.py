@@ -19,7 +19,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -71,7 +71,7 @@ def load(path: Path) -> ogp_export.Batch:
 
 def full_import(path: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        con = db.connect(Path(folder) / "bench.duckdb")
+        con = db.open_prepared(Path(folder) / "bench.duckdb")
         try:
             store.apply_batch(con, load(path), loaded_by="bench")
         finally:
@@ -109,7 +109,7 @@ def report(result: dict[str, object]) -> str:
         f"{rows:,} generated commitments (seed {result['seed']}, `bench/generate.py`): CSV {result['csv_mb']:.0f} MB, "
         f"XLSX {result['xlsx_mb']:.0f} MB. Rows produced: "
         + ", ".join(f"{name} {n:,}" for name, n in result["counts"].items()) + ".",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
         f"{os.cpu_count()} cores (shared, noisy), Python {platform.python_version()}, duckdb {duckdb.__version__}, "
         f"pandas {pd.__version__}. Median of the runs listed; times in seconds.",
         "",

@@ -25,7 +25,7 @@ import re
 import statistics
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,7 +216,7 @@ def facts(con, db_path: Path) -> dict:
             "size_mb": round(db_path.stat().st_size / 1e6), "row_counts": counts,
             "nproc": os.cpu_count(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
             "python": platform.python_version(), "threads": con.execute("select current_setting('threads')").fetchone()[0],
-            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 def markdown(rows: list[dict], info: dict, ids: dict, runs: int, extra: str = "") -> str:

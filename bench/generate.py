@@ -85,19 +85,8 @@ LOCALS = [
 ]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-WORDS = (
-    "the commitment aims to strengthen transparency and citizen participation in parliament by publishing open data "
-    "on legislative activity budget execution public procurement and lobbying register improving access to "
-    "information through a single portal training civil servants consultation with civil society organisations "
-    "monitoring implementation of the action plan establishing a working group reviewing the legal framework "
-    "beneficial ownership disclosure whistleblower protection conflict of interest declarations municipal "
-    "services grievance mechanism digital platform interoperability standards open contracting data standard "
-    "milestones include drafting the regulation adoption by the council of ministers public hearings evaluation "
-    "report ministry of justice national assembly supreme audit institution ombudsman office"
-).split()
-WORDS_ES = ("el compromiso busca fortalecer la transparencia y la participación ciudadana mediante la publicación "
-            "de datos abiertos sobre la gestión pública información presupuestaria rendición de cuentas "
-            "acceso a la información pública mesa de trabajo con organizaciones de la sociedad civil").split()
+WORDS = ["the", "commitment", "aims", "to", "strengthen", "transparency", "and", "citizen", "participation", "in", "parliament", "by", "publishing", "open", "data", "on", "legislative", "activity", "budget", "execution", "public", "procurement", "and", "lobbying", "register", "improving", "access", "to", "information", "through", "a", "single", "portal", "training", "civil", "servants", "consultation", "with", "civil", "society", "organisations", "monitoring", "implementation", "of", "the", "action", "plan", "establishing", "a", "working", "group", "reviewing", "the", "legal", "framework", "beneficial", "ownership", "disclosure", "whistleblower", "protection", "conflict", "of", "interest", "declarations", "municipal", "services", "grievance", "mechanism", "digital", "platform", "interoperability", "standards", "open", "contracting", "data", "standard", "milestones", "include", "drafting", "the", "regulation", "adoption", "by", "the", "council", "of", "ministers", "public", "hearings", "evaluation", "report", "ministry", "of", "justice", "national", "assembly", "supreme", "audit", "institution", "ombudsman", "office"]
+WORDS_ES = ["el", "compromiso", "busca", "fortalecer", "la", "transparencia", "y", "la", "participación", "ciudadana", "mediante", "la", "publicación", "de", "datos", "abiertos", "sobre", "la", "gestión", "pública", "información", "presupuestaria", "rendición", "de", "cuentas", "acceso", "a", "la", "información", "pública", "mesa", "de", "trabajo", "con", "organizaciones", "de", "la", "sociedad", "civil"]
 SPANISH = {"ARG", "CHL", "COL", "CRI", "DOM", "ECU", "SLV", "GTM", "HND", "MEX", "PAN", "PRY", "PER", "URY", "ESP",
            "ARBA", "MXJL", "ESMA"}
 NEWER_TAGS = {"Digital Participation", "Mainstreaming Participation", "Digital Transformation"}

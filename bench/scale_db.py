@@ -346,7 +346,7 @@ class Gen:
         due_d[nodue] = None
         prec = np.where(nodue, "none", np.where(rng.random(len(idx)) < 0.2, "quarter", "day"))
         raw = np.where(nodue, "Permanent activity",
-                       np.where(prec == "quarter", "Quarter " + pd.Series((due_d.map(lambda d: (d.month - 1) // 3 + 1 if d else 0))).astype(str).to_numpy(dtype=object)
+                       np.where(prec == "quarter", "Quarter " + pd.Series(due_d.map(lambda d: (d.month - 1) // 3 + 1 if d else 0)).astype(str).to_numpy(dtype=object)
                                 + " " + due_d.map(lambda d: str(d.year) if d else "").to_numpy(dtype=object),
                                 due_d.map(lambda d: d.isoformat() if d else "").to_numpy(dtype=object)))
         mtitle = np.array(self.narr_en, dtype=object)[rng.integers(0, len(self.narr_en), len(idx))]
@@ -629,7 +629,7 @@ def build(n: int, out: Path, batches: int, seed: int) -> dict:
     with timed("generate members and plans", timings):
         members, plans = g.members_plans()
     with timed("connect + migrate (empty db)", timings):
-        con = db.connect(out)
+        con = db.open_prepared(out)
     with timed("apply members and plans", timings):
         apply(con, make_batch("bench_members_plans.csv", "nap_workbook", {"member": members, "action_plan": plans}), applied)
     with timed("generate commitments", timings):

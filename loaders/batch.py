@@ -59,7 +59,7 @@ class SourceInfo:
     kind: str
 
     @classmethod
-    def of(cls, path: Path, kind: str, data: bytes | None = None, name: str | None = None) -> "SourceInfo":
+    def of(cls, path: Path, kind: str, data: bytes | None = None, name: str | None = None) -> SourceInfo:
         data = path.read_bytes() if data is None else data
         return cls(name or path.name, hashlib.sha256(data).hexdigest(), len(data), kind)
 

@@ -1,7 +1,6 @@
 """Dated events around commitments (a plan submitted, a report published, a case opened), one per row."""
 from __future__ import annotations
 
-
 from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
 from loaders.reading import Column, SheetSpec, read_one

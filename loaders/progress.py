@@ -5,7 +5,6 @@ and a generic English/Spanish form. A new period adds a row; re-importing a peri
 """
 from __future__ import annotations
 
-
 from loaders.batch import Batch, stable_id
 from loaders.checks import Checker, frame, options, provenance
 from loaders.dates import period_end

@@ -7,13 +7,12 @@ columns mean; the format modules do.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import csv
 import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import python_calamine
 

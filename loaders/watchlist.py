@@ -1,7 +1,6 @@
 """Commitments someone is watching (the Support Unit's priority list and others), with why and since when."""
 from __future__ import annotations
 
-
 from loaders.batch import Batch
 from loaders.checks import Checker, frame, provenance
 from loaders.reading import Column, SheetSpec, read_one

@@ -180,7 +180,7 @@ def cmd_import(args) -> int:
         say("Nothing was written: fix the errors above and run the command again.")
         return INVALID
     path = config.db_path(args.db)
-    con = db.connect(path)
+    con = db.open_prepared(path)
     try:
         for batch in batches:
             if args.dry_run:

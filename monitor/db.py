@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
@@ -18,24 +18,37 @@ class DatabaseBusy(RuntimeError):
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the file, create or migrate the schema, and refuse clearly when it is locked."""
+    """Open the file, refusing clearly when another process holds it. Opening never writes: see prepare."""
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseBusy(_busy_message(path, str(exc))) from exc
         raise
-    if not read_only:
-        applied = migrate(con)
-        sync_reference(con)
-        if applied or not _has_table(con, "mart_commitment"):
-            with transaction(con):  # a new schema may add mart columns or change what is indexed
-                refresh_marts(con)
-                search_index.rebuild(con)
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Bring a writable database up to this version: migrations, reference scales, status views, marts.
+
+    The one step the CLI, the dashboard and the tests call after connect, so no read path ever writes.
+    """
+    applied = migrate(con)
+    sync_reference(con)
+    if applied or not _has_table(con, "mart_commitment"):
+        with transaction(con):  # a new schema may add mart columns or change what is indexed
+            refresh_marts(con)
+            search_index.rebuild(con)
+    with transaction(con):
+        con.execute(_sql("status_views.sql"))
     return con
+
+
+def open_prepared(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """connect, then prepare: what every writer of the file starts with."""
+    return prepare(connect(path))
 
 
 def _has_table(con, name: str) -> bool:
@@ -43,8 +56,12 @@ def _has_table(con, name: str) -> bool:
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the read-side tables from the facts (monitor/marts.sql); the writer calls it in its transaction."""
-    con.execute((resources.files("monitor") / "marts.sql").read_text(encoding="utf-8"))
+    """Rebuild the read-side tables from the facts (monitor/sql/marts.sql); the writer calls it in its transaction."""
+    con.execute(_sql("marts.sql"))
+
+
+def _sql(name: str) -> str:
+    return (resources.files("monitor") / "sql" / name).read_text(encoding="utf-8")
 
 
 def _busy_message(path: Path, detail: str) -> str:
@@ -58,8 +75,8 @@ def _busy_message(path: Path, detail: str) -> str:
 
 
 def migration_names() -> list[str]:
-    """Migrations in the order they apply: monitor/migrations/NNN_name.sql."""
-    folder = resources.files("monitor") / "migrations"
+    """Migrations in the order they apply: monitor/sql/migrations/NNN_name.sql."""
+    folder = resources.files("monitor") / "sql" / "migrations"
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".sql"))
 
 
@@ -71,7 +88,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for name in migration_names():
         if name in done:
             continue
-        sql = (resources.files("monitor") / "migrations" / name).read_text(encoding="utf-8")
+        sql = (resources.files("monitor") / "sql" / "migrations" / name).read_text(encoding="utf-8")
         with transaction(con):
             con.execute(sql)
             con.execute("insert into schema_migration values (?, ?)", [name, now_utc()])
@@ -104,20 +121,39 @@ def _reference_matches(con, values: list[list]) -> bool:
     return set(stored) == wanted
 
 
+class Transaction:
+    """An open transaction; `rollback()` ends it early, undoing everything (a dry run's last step)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.open = True
+
+    def rollback(self) -> None:
+        if self.open:
+            self.open = False
+            self.con.execute("rollback")
+
+    def commit(self) -> None:
+        if self.open:
+            self.open = False
+            self.con.execute("commit")
+
+
 @contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """All or nothing: commit on success, roll back on any exception."""
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[Transaction]:
+    """All or nothing: commit on success, roll back on any exception or on `rollback()`."""
     con.execute("begin transaction")
+    tx = Transaction(con)
     try:
-        yield con
+        yield tx
     except BaseException:
-        con.execute("rollback")
+        tx.rollback()
         raise
-    con.execute("commit")
+    tx.commit()
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int]:

@@ -34,7 +34,7 @@ class Filters:
         return out
 
     @classmethod
-    def from_params(cls, params: dict[str, str]) -> "Filters":
+    def from_params(cls, params: dict[str, str]) -> Filters:
         values = {}
         for name in LIST_FIELDS:
             raw = params.get(name, "")

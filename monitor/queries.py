@@ -12,31 +12,10 @@ import pandas as pd
 from monitor import search_index
 from monitor.filters import Filters, Where
 
-# The status a person reads first, from the latest dated status and the deadlines (see docs/schema.md).
-# open_due_dates is sorted (marts.sql), so its first date is the earliest: `[1] < $today` is "any overdue".
-RAG_SQL = """
-case
-    when current_status = 'complete' then 'complete'
-    when current_status = 'withdrawn' then 'withdrawn'
-    when current_status is null then 'unknown'
-    when current_status = 'not_started' then 'not_started'
-    when (end_date < $today) or open_due_dates[1] < $today then 'overdue'
-    when current_status = 'substantial' then 'on_track'
-    else 'in_progress'
-end"""
-SEVERITY_SQL = """case rag when 'not_started' then 0 when 'overdue' then 1 when 'in_progress' then 2
-    when 'unknown' then 3 when 'on_track' then 4 when 'withdrawn' then 5 else 6 end"""
+# The status rules are named SQL (monitor/sql/status_views.sql): a table macro taking the day it speaks for.
+RATED = "commitment_status_on($today)"
+SEVERITY_SQL = "rag_severity(rag)"
 
-
-def _rated(source: str = "mart_commitment") -> str:
-    return f"""(select *, {RAG_SQL} as rag,
-        len(list_filter(open_due_dates, lambda d: d < $today)) as count_overdue_milestones,
-        list_filter(open_due_dates, lambda d: d >= $today)[1] as next_due_date,
-        datediff('day', last_update_date, $today) as days_since_update
-    from {source})"""
-
-
-RATED = _rated()
 
 # The colour counts and IRM completion counts that every summary shows (headline, compare).
 STATUS_COUNTS = """count(*) filter (where rag in ('not_started', 'overdue')) as red,
@@ -82,9 +61,9 @@ def commitments(cur, f: Filters, today: date | None = None, limit: int | None = 
         return _run(cur, sql, w.params, today)
     # Rank on the few sort columns first, then build the wide rows only for the page's `limit` ids
     # (commitment_id is unique, so the order is total and the rows are the same as one top-N query).
-    top = f"""(select * from mart_commitment where commitment_id in (
-                   select commitment_id from {RATED} where {w.sql} order by {order} limit {int(limit)}))"""
-    sql = f"""select * exclude (open_due_dates) from {_rated(top)} order by {order}"""
+    sql = f"""select * exclude (open_due_dates) from {RATED} where commitment_id in (
+                  select commitment_id from {RATED} where {w.sql} order by {order} limit {int(limit)})
+              order by {order}"""
     return _run(cur, sql, w.params, today)
 
 
@@ -159,9 +138,7 @@ def assessments(cur, commitment_id: str) -> pd.DataFrame:
 
 
 def milestones(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame:
-    return _run(cur, """select m.*, (not is_closed and due_date < $today) as is_overdue,
-                               datediff('day', due_date, $today) as days_past_due
-                        from mart_milestone_status m where commitment_id = $id
+    return _run(cur, """select * from milestone_status_on($today) where commitment_id = $id
                         order by seq nulls last, milestone_id""", {"id": commitment_id}, today)
 
 
@@ -293,9 +270,8 @@ def export_ratings(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
 def export_milestones(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Milestones of the commitments in scope with their latest status and whether they are overdue."""
     scope, w = _scope_ids(cur, f)
-    sql = f"""select m.*, (not m.is_closed and m.due_date < $today) as is_overdue,
-                     datediff('day', m.due_date, $today) as days_past_due, s.file_name as source_file
-              from mart_milestone_status m join {scope} r using (commitment_id)
+    sql = f"""select m.*, s.file_name as source_file
+              from milestone_status_on($today) m join {scope} r using (commitment_id)
               left join milestone x on x.milestone_id = m.milestone_id
               left join source_file s on s.source_id = x.source_id
               order by m.commitment_id, m.seq nulls last, m.milestone_id"""

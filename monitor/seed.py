@@ -24,7 +24,7 @@ def build(path: Path, progress: Callable[[str], None] | None = None) -> list[Imp
     """Create or complete the database file at `path` from the bundled data (`python -m monitor init`)."""
     from monitor import db
 
-    con = db.connect(path)
+    con = db.open_prepared(path)
     try:
         return init(con, progress=progress)
     finally:

@@ -59,10 +59,6 @@ class ImportReport:
         return sum(self.changed.values())
 
 
-class _RollBack(Exception):
-    """Ends a dry run: everything was applied and checked, then undone."""
-
-
 def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, loaded_by: str = "cli",
                 progress=None, dry_run: bool = False) -> ImportReport:
     """Write every table of the batch, or nothing. A file already imported (same sha256) is a no-op.
@@ -77,15 +73,12 @@ def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, loaded_by: str 
         report.already_imported_at = seen[0]
         return report
     names = [n for n in TABLE_ORDER if n in batch.tables and len(batch.tables[n])]
-    try:
-        _write(con, batch, names, report, loaded_by, progress, dry_run)
-    except _RollBack:
-        pass
+    _write(con, batch, names, report, loaded_by, progress, dry_run)
     return report
 
 
 def _write(con, batch: Batch, names: list[str], report: ImportReport, loaded_by: str, progress, dry_run: bool):
-    with db.transaction(con):
+    with db.transaction(con) as tx:
         _record_source(con, batch, loaded_by)
         for i, name in enumerate(names):
             frame = _with_provenance(batch.tables[name], batch.source.sha256)
@@ -98,8 +91,8 @@ def _write(con, batch: Batch, names: list[str], report: ImportReport, loaded_by:
         db.refresh_marts(con)
         if "commitment" in names:
             search_index.update(con, batch.tables["commitment"]["commitment_id"])
-        if dry_run:
-            raise _RollBack
+        if dry_run:  # everything was applied and checked: undo it
+            tx.rollback()
 
 
 def _record_source(con, batch: Batch, loaded_by: str) -> None:

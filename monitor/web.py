@@ -44,7 +44,7 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 @st.cache_resource(on_release=_close, show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(path)
+    return db.open_prepared(path)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
@@ -231,7 +231,7 @@ def rag_text(rag: str | None) -> str:
     return tr(f"rag.{rag or 'unknown'}")
 
 
-def with_status_colours(table: pd.DataFrame, column: str, rags) -> "pd.io.formats.style.Styler":
+def with_status_colours(table: pd.DataFrame, column: str, rags) -> pd.io.formats.style.Styler:
     """Colour the status cells by red/amber/green; the cell text already says the status in words."""
     styles = [CELL_STYLE[RAG_COLOUR.get(r or "unknown", "grey")] for r in rags]
     return table.style.apply(lambda _: styles, subset=[column], axis=0)

@@ -37,7 +37,7 @@ def held_by_another_process(path):
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
         from monitor import db
-        con = db.connect({str(path)!r})
+        con = db.open_prepared({str(path)!r})
         print("ready", flush=True)
         time.sleep(60)
     """)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -57,6 +57,6 @@ def hold():
 
 @pytest.fixture
 def bundled_con(bundled_copy):
-    con = db.connect(bundled_copy)
+    con = db.open_prepared(bundled_copy)
     yield con
     con.close()

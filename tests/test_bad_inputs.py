@@ -14,9 +14,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import loader_files as f
 import pytest
 
-import loader_files as f
 from loaders import detect, gate
 from loaders.batch import InvalidFile, Problem
 from monitor import db, store
@@ -179,7 +179,7 @@ CASES = {
 @pytest.fixture
 def populated(tmp_path):
     """A database holding one valid plan, so a refused import has something to leave untouched."""
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     store.apply_batch(con, detect.load(f.nap_xlsx(), "valid.xlsx"))
     yield con
     con.close()

@@ -83,7 +83,7 @@ def test_ogp_export_sample_counts_match_the_file(sql):
 
 
 def test_init_twice_adds_nothing(bundled_copy):
-    con = db.connect(bundled_copy)
+    con = db.open_prepared(bundled_copy)
     try:
         before = {t: db.table_fingerprint(con, t) for t in db.CORE_TABLES}
         reports = seed.init(con)

@@ -72,7 +72,7 @@ def _frames() -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "monitor.duckdb"
-    con = db.connect(path)
+    con = db.open_prepared(path)
     try:
         apply_batch(con, Batch(SourceInfo("hand_made.csv", "f" * 64, 1, "nap_workbook"), _frames()), loaded_by="test")
     finally:

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import loader_files as f
 import openpyxl
 import pytest
 
-import loader_files as f
 from loaders import detect, nap_workbook, progress
 from loaders.batch import InvalidFile
 from monitor import db, store
@@ -17,7 +17,7 @@ CANADA = Path(__file__).resolve().parent / "data" / "canada_nap5_tracker_example
 
 @pytest.fixture
 def con(tmp_path):
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     yield con
     con.close()
 

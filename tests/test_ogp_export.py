@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -129,7 +129,7 @@ def test_a_later_export_that_adds_the_report_year_updates_the_rating_in_place(tm
         reader = csv.reader(handle)
         columns, row = next(reader), next(reader)
     year = columns.index("Report Publication Year (End Of Term)")
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     try:
         for published in ("NR", "2023"):
             cells = list(row)
@@ -198,7 +198,7 @@ def test_label_code_disagreement_is_a_located_warning(batch):
 # --- writing through the single writer -----------------------------------------------------------------------
 
 def test_reimport_adds_rows_once(batch, tmp_path):
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     first = store.apply_batch(con, batch)
     assert first.added["commitment"] == 436 and first.added["assessment"] == len(batch.tables["assessment"])
     again = store.apply_batch(con, ogp_export.load(SAMPLE.read_bytes(), SAMPLE.name))
@@ -216,7 +216,7 @@ def test_holdout_split_by_member(records, batch, tmp_path):
     first_half = set(codes[: len(codes) // 2])
     part_a = [records[0]] + [r for r in records[1:] if r[code] in first_half]
     part_b = [records[0]] + [r for r in records[1:] if r[code] not in first_half]
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     a = store.apply_batch(con, ogp_export.load(csv_bytes(part_a), "a.csv"))
     b = store.apply_batch(con, ogp_export.load(csv_bytes(part_b), "b.csv"))
     assert a.added["commitment"] == len(part_a) - 1 and b.added["commitment"] == len(part_b) - 1
@@ -281,7 +281,7 @@ def test_all_problems_reported_with_row_column_value(records):
     label = next(p for p in bad.errors if p.value == "Sustancialish")
     assert "Substantial" in label.expected and "Complete" in label.expected and "ND" in label.expected
     with pytest.raises(Exception) as raised:
-        store.apply_batch(db.connect(":memory:"), bad)
+        store.apply_batch(db.open_prepared(":memory:"), bad)
     assert "Sustancialish" in str(raised.value)
 
 

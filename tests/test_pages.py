@@ -153,7 +153,7 @@ def test_empty_database_says_how_to_load(tmp_path, monkeypatch):
     from monitor import db
 
     empty = tmp_path / "empty.duckdb"
-    db.connect(empty).close()
+    db.open_prepared(empty).close()
     monkeypatch.setenv("MONITOR_DB", str(empty))
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -36,7 +36,7 @@ def plan(sha: str, titles: list[str], descriptions: list[str | None]) -> Batch:
 
 @pytest.fixture
 def con(tmp_path):
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     store.apply_batch(con, plan("a" * 64, ["Beneficial ownership register", "Participación ciudadana"],
                                 ["A public register of who owns companies.\n\nDecision-making in the open.",
                                  "Mesas de trabajo con la sociedad civil."]))
@@ -106,13 +106,13 @@ def test_a_dry_run_leaves_the_index_as_it_was(con):
 
 def test_a_database_from_before_the_index_is_indexed_when_opened(tmp_path):
     path = tmp_path / "m.duckdb"
-    con = db.connect(path)
+    con = db.open_prepared(path)
     store.apply_batch(con, plan("a" * 64, ["Beneficial ownership register"], [None]))
     con.execute("delete from search_posting; delete from search_token; "
                 "delete from schema_migration where name = '004_search_index.sql'; "
                 "drop table search_posting; drop table search_token")
     con.close()
-    con = db.connect(path)
+    con = db.open_prepared(path)
     try:
         assert found(con, "ownership") == {"XX0001"}
     finally:

@@ -39,7 +39,7 @@ def fingerprints(con) -> dict:
 
 @pytest.fixture
 def con(tmp_path):
-    con = db.connect(tmp_path / "m.duckdb")
+    con = db.open_prepared(tmp_path / "m.duckdb")
     yield con
     con.close()
 
@@ -129,7 +129,7 @@ def test_a_second_process_is_told_the_database_is_busy(tmp_path, hold):
     with hold(path):
         started = time.perf_counter()
         with pytest.raises(db.DatabaseBusy) as caught:
-            db.connect(path)
+            db.open_prepared(path)
         assert time.perf_counter() - started < 5
         assert "dashboard" in str(caught.value) and "Nothing was written" in str(caught.value)
 
@@ -152,16 +152,17 @@ def test_reimport_with_timestamps_for_dates_is_not_a_change(con):
 
 
 def test_an_older_database_is_migrated_and_its_read_tables_rebuilt(tmp_path):
-    import duckdb
     from importlib import resources
+
+    import duckdb
 
     path = tmp_path / "old.duckdb"
     old = duckdb.connect(str(path))
     old.execute("create table schema_migration (name text primary key, applied_at timestamp not null)")
-    old.execute((resources.files("monitor") / "migrations" / "001_core.sql").read_text(encoding="utf-8"))
+    old.execute((resources.files("monitor") / "sql" / "migrations" / "001_core.sql").read_text(encoding="utf-8"))
     old.execute("insert into schema_migration values ('001_core.sql', now())")
     old.close()
-    con = db.connect(path)
+    con = db.open_prepared(path)
     try:
         assert [r[0] for r in con.execute("select name from schema_migration order by 1").fetchall()] \
             == db.migration_names()

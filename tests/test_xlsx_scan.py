@@ -6,11 +6,11 @@ import re
 import time
 import zipfile
 
+import loader_files as f
 import openpyxl
 import pytest
 import python_calamine
 
-import loader_files as f
 from loaders import detect, nap_workbook, xlsx_scan
 from loaders.xlsx_scan import ExcelError, Formula
 

@@ -3,8 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from monitor import charts, web
-from vocabulary.status import RAG_STATUSES
 from monitor.i18n import band_label, completion_label
+from vocabulary.status import RAG_STATUSES
 
 GREY = "#9E9E9E"
 MANY = 20  # above this many bars a chart is unreadable: group by member, then by region

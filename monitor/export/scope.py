@@ -11,8 +11,8 @@ from difflib import get_close_matches
 from urllib.parse import parse_qsl
 
 from monitor.filters import Filters
-from vocabulary.status import RAG_STATUSES
 from monitor.i18n import t
+from vocabulary.status import RAG_STATUSES
 
 KINDS = ("all", "member", "plan", "watchlist", "filters")
 

@@ -17,8 +17,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from monitor.export import safe
 from monitor.export.body import BodyRenderer, SheetBody
 from monitor.export.frames import DATE, DATETIME, INT, LONG, NUMBER, URL, Table, as_date, is_missing
-from monitor.export.styles import (COLOUR_FILLS, DATETIME_FORMAT, FLAG_FILL, HEADER_ALIGN, HEADER_FILL,
-                                   HEADER_FONT, LINK_FONT, WRAP)
+from monitor.export.styles import (
+    COLOUR_FILLS,
+    DATETIME_FORMAT,
+    FLAG_FILL,
+    HEADER_ALIGN,
+    HEADER_FILL,
+    HEADER_FONT,
+    LINK_FONT,
+    WRAP,
+)
 from monitor.i18n import t
 
 WIDTH = {DATE: 12, DATETIME: 17, INT: 10, NUMBER: 10}
