@@ -46,12 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write a blank NAP workbook (commitments and milestones)")
     template.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     _add_export(sub)
-    for register in EXTRA_COMMANDS:
-        register(sub)
     return parser
-
-
-EXTRA_COMMANDS: list = []
 
 
 EXPORT_HELP = """\

@@ -52,7 +52,8 @@ def open_prepared(path: Path | str) -> duckdb.DuckDBPyConnection:
 
 
 def _has_table(con, name: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()[0])
+    found = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()
+    return bool(found[0])
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:

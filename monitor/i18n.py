@@ -62,13 +62,6 @@ def scale_label(scale_id: str | None, code: str | None, lang: str = DEFAULT) -> 
     return getattr(found, f"label_{language(lang)}", "") or found.label_en
 
 
-def scale_definition(scale_id: str | None, code: str | None, lang: str = DEFAULT) -> str | None:
-    found = scales.value(scale_id, code) if scale_id and code else None
-    if not found:
-        return None
-    return getattr(found, f"definition_{language(lang)}", "") or found.definition_en or None
-
-
 def completion_label(code: str | None, lang: str = DEFAULT) -> str:
     """A completion code as words; unknown reads 'not yet assessed', never blank or zero."""
     return scale_label("completion", code, lang) or t("missing.not_assessed", lang)

@@ -42,7 +42,8 @@ def _overdue(row: dict, lang: str, today: date) -> str | None:
         return t("raise.overdue_end", lang, date=fmt_date(end, lang), days=fmt_int((today - end).days, lang))
     count = int(row.get("count_overdue_milestones") or 0)
     if count:
-        oldest = min(d for d in row.get("open_due_dates", []) if d < today) if row.get("open_due_dates") is not None else None
+        dates = row.get("open_due_dates")
+        oldest = min(d for d in dates if d < today) if dates is not None else None
         return t("raise.overdue_milestones", lang, count=count, date=fmt_date(oldest, lang))
     return None
 

@@ -110,8 +110,10 @@ def filter_options(cur) -> dict[str, list]:
     plans = cur.execute("""select p.action_plan_id, m.name, p.plan_number, p.submission_year, p.end_year
                            from action_plan p left join member m using (member_code)
                            order by m.name, p.plan_number""").fetchall()
-    regions = [r[0] for r in cur.execute("select distinct region from member where region is not null order by 1").fetchall()]
-    areas = [r[0] for r in cur.execute("select distinct tag from commitment_tag where value = '1' order by 1").fetchall()]
+    regions = [r[0] for r in cur.execute(
+        "select distinct region from member where region is not null order by 1").fetchall()]
+    areas = [r[0] for r in cur.execute(
+        "select distinct tag from commitment_tag where value = '1' order by 1").fetchall()]
     return {"members": members, "plans": plans, "regions": regions, "policy_areas": areas}
 
 
@@ -166,7 +168,8 @@ def events(cur, commitment_id: str) -> pd.DataFrame:
 
 def tags(cur, commitment_id: str) -> list[str]:
     return [r[0] for r in cur.execute(
-        "select tag from commitment_tag where commitment_id = ? and value = '1' order by tag", [commitment_id]).fetchall()]
+        "select tag from commitment_tag where commitment_id = ? and value = '1' order by tag",
+        [commitment_id]).fetchall()]
 
 
 def sources(cur, commitment_id: str) -> pd.DataFrame:
@@ -221,7 +224,8 @@ def compare(cur, f: Filters, by: str, today: date | None = None) -> pd.DataFrame
 
 
 def import_history(cur) -> pd.DataFrame:
-    return cur.execute("""select loaded_at, file_name, kind, row_count, size_bytes, loaded_by, source_id as sha256, notes
+    return cur.execute("""select loaded_at, file_name, kind, row_count, size_bytes, loaded_by,
+                                 source_id as sha256, notes
                           from source_file order by loaded_at desc, file_name""").df()
 
 
@@ -244,7 +248,8 @@ def _scope_ids(cur, f: Filters) -> tuple[str, Where]:
 def export_commitments(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Every field of the commitments in scope: mart figures, RAG, raw dates, notes, provenance."""
     w = where(cur, f)
-    sql = f"""select r.*, c.description, c.description_es, c.commitment_number_raw, c.start_date_raw, c.start_date_precision, c.end_date_precision,
+    sql = f"""select r.*, c.description, c.description_es, c.commitment_number_raw, c.start_date_raw,
+                     c.start_date_precision, c.end_date_precision,
                      c.notes, c.source_url, c.source_sheet, c.source_row, s.file_name as source_file,
                      s.loaded_at as loaded_at
               from (select * from {RATED} where {w.sql}) r
@@ -310,18 +315,24 @@ def export_sources(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     scope, w = _scope_ids(cur, f)
     sql = f"""with s as {scope},
               rows as (
-                  select 'commitment' as used_for, source_id, source_url from commitment where commitment_id in (select commitment_id from s)
+                  select 'commitment' as used_for, source_id, source_url from commitment
+                      where commitment_id in (select commitment_id from s)
                   union all select 'assessment', source_id, source_url from assessment
                       where (subject_type = 'commitment' and subject_id in (select commitment_id from s))
                          or (subject_type = 'action_plan' and subject_id in (select action_plan_id from s))
-                  union all select 'milestone', source_id, source_url from milestone where commitment_id in (select commitment_id from s)
-                  union all select 'progress_update', source_id, source_url from progress_update where commitment_id in (select commitment_id from s)
+                  union all select 'milestone', source_id, source_url from milestone
+                      where commitment_id in (select commitment_id from s)
+                  union all select 'progress_update', source_id, source_url from progress_update
+                      where commitment_id in (select commitment_id from s)
                   union all select 'event', source_id, source_url from event
                       where commitment_id in (select commitment_id from s)
                          or (commitment_id is null and member_code in (select member_code from s))
-                  union all select 'watchlist', source_id, source_url from watchlist where commitment_id in (select commitment_id from s)
-                  union all select 'action_plan', source_id, source_url from action_plan where action_plan_id in (select action_plan_id from s)
-                  union all select 'member', source_id, null from member where member_code in (select member_code from s)
+                  union all select 'watchlist', source_id, source_url from watchlist
+                      where commitment_id in (select commitment_id from s)
+                  union all select 'action_plan', source_id, source_url from action_plan
+                      where action_plan_id in (select action_plan_id from s)
+                  union all select 'member', source_id, null from member
+                      where member_code in (select member_code from s)
               )
               select r.used_for, r.source_url, count(*) as n, f.file_name, f.kind, f.source_id as sha256,
                      f.loaded_at, f.row_count

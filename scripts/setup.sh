@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned dependencies (runtime, or runtime + dev with --dev).
+# Create .venv, install the pinned dependencies (runtime, or runtime + dev with --dev) and the project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requirements=requirements.txt
@@ -8,3 +8,5 @@ if [[ ! -x .venv/bin/python ]]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
+# the project itself, editable: the `monitor` command (its dependencies are the pins just installed)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .

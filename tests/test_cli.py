@@ -9,8 +9,10 @@ import pytest
 
 from monitor.cli import main
 
-GOOD = "commitment_id,period,assessor,status,narrative,source_url\nMX0081,2024-06,civil_society,Not started,Still nothing,https://example.org/a\n"
-BAD = "commitment_id,period,assessor,status\nMX0081,2024-06,civil_society,Sustancialish\nMX0081,2024-13-45,gobierno,Limited\n"
+GOOD = ("commitment_id,period,assessor,status,narrative,source_url\n"
+        "MX0081,2024-06,civil_society,Not started,Still nothing,https://example.org/a\n")
+BAD = ("commitment_id,period,assessor,status\n"
+       "MX0081,2024-06,civil_society,Sustancialish\nMX0081,2024-13-45,gobierno,Limited\n")
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -137,8 +137,8 @@ def test_a_second_process_is_told_the_database_is_busy(tmp_path, hold):
 def test_reference_scales_are_in_the_database(con):
     label = con.execute("select label_en, label_es from scale_value where scale_id = 'completion' and code = 'limited'")
     assert label.fetchone() == ("Limited", "Limitado")
-    assert con.execute("select code from scale_synonym where scale_id = 'completion' and raw_label = 'sp'").fetchone()[0] \
-        == "substantial"
+    synonym = con.execute("select code from scale_synonym where scale_id = 'completion' and raw_label = 'sp'")
+    assert synonym.fetchone()[0] == "substantial"
 
 
 def test_reimport_with_timestamps_for_dates_is_not_a_change(con):

@@ -180,4 +180,5 @@ def _with_body(xml: bytes, body: SheetBody) -> bytes:
 def _relationships(links: list[tuple[str, str]]) -> str:
     items = "".join(f'<Relationship Id="rId{i}" Type="{HYPERLINK_TYPE}" Target="{url.translate(ATTR_ESCAPES)}" '
                     f'TargetMode="External"/>' for i, (_, url) in enumerate(links, start=1))
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{RELS_NS}">{items}</Relationships>'
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<Relationships xmlns="{RELS_NS}">{items}</Relationships>')

@@ -127,7 +127,8 @@ def irm_columns(ratings: pd.DataFrame, ids: pd.Series, labels: Labels) -> dict[s
     out = {}
     for key, methodology, indicator, qualifier in IRM_COLUMNS:
         applies = ids.isin(set(irm.loc[irm["methodology"] == methodology, "commitment_id"])) | ~rated
-        rows = irm[(irm["indicator"] == indicator) & (irm["qualifier"] == qualifier) & (irm["methodology"] == methodology)]
+        rows = irm[(irm["indicator"] == indicator) & (irm["qualifier"] == qualifier)
+                   & (irm["methodology"] == methodology)]
         latest = rows.drop_duplicates("commitment_id", keep="last").set_index("commitment_id")["text"]
         values = ids.map(latest).astype(object)
         out[key] = values.where(values.notna(), pd.Series(not_assessed, index=ids.index).where(applies, None))
@@ -135,7 +136,8 @@ def irm_columns(ratings: pd.DataFrame, ids: pd.Series, labels: Labels) -> dict[s
 
 
 def rating_text(rows: pd.DataFrame, lang: str) -> pd.Series:
-    keys = list(zip(*(rows[c].astype(object).tolist() for c in ("scale_id", "value_code", "missing_reason", "value_raw"))))
+    parts = ("scale_id", "value_code", "missing_reason", "value_raw")
+    keys = list(zip(*(rows[c].astype(object).tolist() for c in parts)))
     table = {k: _one_rating(*k, lang) for k in set(keys)}
     return pd.Series([table[k] for k in keys], index=rows.index, dtype=object)
 
@@ -192,7 +194,8 @@ def milestones_table(m: pd.DataFrame, titles: pd.Series, lang: str) -> Table:
     overdue = m["is_overdue"].fillna(False).astype(bool)
     columns = [
         ("commitment_id", m["commitment_id"], ""), ("title", m["commitment_id"].map(titles), LONG),
-        ("seq", m["seq"], INT), ("level", _map_unique(m["level"], lambda v: t(f"export.level.{v}", lang) if v else None), ""),
+        ("seq", m["seq"], INT),
+        ("level", _map_unique(m["level"], lambda v: t(f"export.level.{v}", lang) if v else None), ""),
         ("milestone", m["title"], LONG), ("responsible", m["responsible"], LONG),
         ("start_date", m["start_date"], DATE), ("due_date", m["due_date"], DATE),
         ("due_date_raw", m["due_date_raw"], ""), ("milestone_status", L.completion(m["status_code"]), ""),

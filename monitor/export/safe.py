@@ -1,8 +1,8 @@
 """The export boundary: imported text leaves the monitor as inert text, never a formula or a live link.
 
 Sanitising happens here, at the moment of writing, not in the database: the stored text stays exactly
-as published, and every writer (xlsx, CSV) applies the rule for its own format.
-See shared/docs/ENGINEERING.md section 4.3 and RELIABILITY.md rows 44-46.
+as published, and every writer (xlsx, CSV) applies the rule for its own format (OWASP ASVS 1.2.10:
+a leading = + - @ tab or NUL is neutralised; docs/architecture.md, "Untrusted text stays text").
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Write one Table onto a worksheet: styled header, typed and safe cells, widths, filters, highlights.
 
-Every cell is placed by explicit row and column (ws.append([]) does not advance max_row: ENGINEERING.md
-section 4.1), and every text cell passes through monitor.export.safe on the way in.
+Every cell is placed by explicit row and column (openpyxl's ws.append([]) does not advance max_row, so
+blocks placed from max_row land one row off), and every text cell passes through monitor.export.safe on the way in.
 """
 from __future__ import annotations
 
@@ -154,12 +154,13 @@ def _highlight(ws: Worksheet, table: Table, last_row: int, lang: str) -> None:
         key = letters[table.colour_column]
         for colour, fill in COLOUR_FILLS.items():
             word = t(f"colour.{colour}", lang)
-            rule = FormulaRule(formula=[f'${key}2="{word}"'], fill=PatternFill("solid", start_color=fill, end_color=fill))
+            rule = FormulaRule(formula=[f'${key}2="{word}"'],
+                               fill=PatternFill("solid", start_color=fill, end_color=fill))
             for target in table.colour_targets:
                 ws.conditional_formatting.add(f"{letters[target]}2:{letters[target]}{last_row}", rule)
     if table.flag_column:
         key, yes = letters[table.flag_column], t("export.yes", lang)
-        rule = FormulaRule(formula=[f'${key}2="{yes}"'], fill=PatternFill("solid", start_color=FLAG_FILL, end_color=FLAG_FILL),
-                           font=Font(bold=True))
+        rule = FormulaRule(formula=[f'${key}2="{yes}"'], font=Font(bold=True),
+                           fill=PatternFill("solid", start_color=FLAG_FILL, end_color=FLAG_FILL))
         for target in table.flag_targets:
             ws.conditional_formatting.add(f"{letters[target]}2:{letters[target]}{last_row}", rule)

@@ -100,8 +100,10 @@ def distribution(values: pd.Series, order: tuple[str, ...], label) -> list[list]
 def _charts(w: CellWriter, c: pd.DataFrame, row: int, lang: str) -> int:
     """Two small tables and a native bar chart beside each: completion, then early results."""
     w.text(row, 1, t("export.summary.charts", lang)).font = BLOCK_FONT
-    blocks = [("chart_completion", distribution(c["irm_completion"], COMPLETION_ORDER, lambda v: completion_label(v, lang))),
-              ("chart_results", distribution(c["results_band"], RESULTS_ORDER, lambda v: band_label("results", v, lang)))]
+    blocks = [("chart_completion",
+               distribution(c["irm_completion"], COMPLETION_ORDER, lambda v: completion_label(v, lang))),
+              ("chart_results",
+               distribution(c["results_band"], RESULTS_ORDER, lambda v: band_label("results", v, lang)))]
     top = row + 1
     for key, rows in blocks:
         _header(w, top, [t("export.summary.category", lang), t("export.summary.count", lang)])
@@ -133,8 +135,9 @@ def _plan_figures(w: CellWriter, p: pd.DataFrame, row: int, lang: str) -> int:
     rows = [[r["action_plan_id"], r["report"], _indicator(r["indicator"], lang),
              r["qualifier"].replace("_", " ") if r["qualifier"] else None, r["value_raw"], r["source_url"]]
             for r in p.to_dict("records")]
-    return _table(w, row, "export.summary.plan_figures", ["plan", "report", "indicator", "qualifier", "value", "source_url"],
-                  rows, ["", "", "", "", "", URL], lang, col_prefix="export.col.")
+    columns = ["plan", "report", "indicator", "qualifier", "value", "source_url"]
+    return _table(w, row, "export.summary.plan_figures", columns, rows, ["", "", "", "", "", URL], lang,
+                  col_prefix="export.col.")
 
 
 def _sources(w: CellWriter, files: pd.DataFrame, row: int, lang: str) -> int:
