@@ -8,7 +8,7 @@ For each, build_pack (formatted, safe, labelled) is timed against writing the sa
 DataFrame.to_excel(engine="openpyxl"): no styles, no formula defence, no charts. Medians of --runs runs.
 The load average is recorded, because the machine is shared and timings scale with it.
 
-    .venv/bin/python bench/bench_export.py            # writes the bench_export section of BENCHMARKS.md
+    .venv/bin/python -m bench.bench_export            # writes the bench_export section of BENCHMARKS.md
 """
 from __future__ import annotations
 
@@ -24,12 +24,11 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from monitor import db, seed
+from monitor.export.pack import SHEET_ORDER, build_pack, pack_tables, read_pack_data, sheet_name
+from monitor.filters import Filters
 
-from monitor import db, seed  # noqa: E402
-from monitor.export.pack import SHEET_ORDER, build_pack, pack_tables, read_pack_data, sheet_name  # noqa: E402
-from monitor.filters import Filters  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bench" / "out"
 BENCHMARKS = ROOT / "BENCHMARKS.md"

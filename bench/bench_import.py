@@ -127,7 +127,8 @@ def report(result: dict[str, object]) -> str:
         "(target: at least 5x).",
         "- The loader's time includes reading the file, validating every cell, and melting every IRM indicator "
         "into assessment rows; the duckdb baseline only parses the CSV into a table of text.",
-        "- Full import adds `monitor.store.apply_batch` (one transaction: upsert by primary key, marts refresh, search index) into a fresh file.",
+        "- Full import adds `monitor.store.apply_batch` (one transaction: upsert by primary key, marts refresh, "
+        "search index) into a fresh file.",
     ]
     if len(runs["pandas.read_excel(engine='openpyxl') of the XLSX"]) < len(runs["ogp_export.load, CSV"]):
         lines.append("- The pandas+openpyxl baseline ran fewer times than the others because each run takes minutes.")

@@ -5,14 +5,14 @@ the SQL it executes is captured by a cursor wrapper and then run bare (same text
 fetchall, no pandas). Function and bare runs alternate, so noise on the shared machine hits both alike.
 The ratio (function median / bare median) is the overhead of our Python/pandas layer.
 
-    .venv/bin/python bench/scale_db.py                       # build bench/out/scaled_600000.duckdb first
-    .venv/bin/python bench/bench_queries.py                  # 15 runs each, writes bench/out/*.json
-    .venv/bin/python bench/bench_queries.py --write-md       # also updates the BENCHMARKS.md section
-    .venv/bin/python bench/bench_queries.py --db bench/out/scaled_20000.duckdb --runs 5   # smoke test
+    .venv/bin/python -m bench.scale_db                       # build bench/out/scaled_600000.duckdb first
+    .venv/bin/python -m bench.bench_queries                  # 15 runs each, writes bench/out/*.json
+    .venv/bin/python -m bench.bench_queries --write-md       # also updates the BENCHMARKS.md section
+    .venv/bin/python -m bench.bench_queries --db bench/out/scaled_20000.duckdb --runs 5   # smoke test
 
     # prove a performance change leaves results identical:
-    .venv/bin/python bench/bench_queries.py --db X --snapshot before.pkl   (then change code)
-    .venv/bin/python bench/bench_queries.py --db X --snapshot after.pkl --diff before.pkl
+    .venv/bin/python -m bench.bench_queries --db X --snapshot before.pkl   (then change code)
+    .venv/bin/python -m bench.bench_queries --db X --snapshot after.pkl --diff before.pkl
 """
 from __future__ import annotations
 
@@ -28,14 +28,13 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+import pandas as pd
+
+from monitor import queries
+from monitor.filters import Filters
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import duckdb  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from monitor import queries  # noqa: E402
-from monitor.filters import Filters  # noqa: E402
 
 BAR_MS = 150.0
 MD_START, MD_END = "<!-- bench_queries:start -->", "<!-- bench_queries:end -->"
@@ -63,7 +62,8 @@ def pick_ids(con) -> dict:
                          where is_watched and count_updates >= 3 and count_milestones >= 3
                          order by commitment_id limit 1""").fetchone()
     cid = cid[0] if cid else con.execute("select min(commitment_id) from mart_commitment").fetchone()[0]
-    member = con.execute("""select member_code from mart_commitment group by 1 order by count(*) desc, 1 limit 1""").fetchone()[0]
+    member = con.execute(
+        """select member_code from mart_commitment group by 1 order by count(*) desc, 1 limit 1""").fetchone()[0]
     area = con.execute("""select tag from commitment_tag where value = '1' and tag = 'Data Stewardship and Privacy'
                           limit 1""").fetchone()
     area = area[0] if area else con.execute("select min(tag) from commitment_tag").fetchone()[0]
@@ -82,8 +82,10 @@ def cases(ids: dict) -> list[tuple[str, object]]:
         ("count_commitments", lambda c: queries.count_commitments(c, f0, t)),
         ("headline", lambda c: queries.headline(c, f0, t)),
         ("distribution(rag, plan)", lambda c: queries.distribution(c, f0, "rag", "action_plan_id", t)),
-        ("distribution(irm_completion, plan)", lambda c: queries.distribution(c, f0, "irm_completion", "action_plan_id", t)),
-        ("distribution(results_band, plan)", lambda c: queries.distribution(c, f0, "results_band", "action_plan_id", t)),
+        ("distribution(irm_completion, plan)",
+         lambda c: queries.distribution(c, f0, "irm_completion", "action_plan_id", t)),
+        ("distribution(results_band, plan)",
+         lambda c: queries.distribution(c, f0, "results_band", "action_plan_id", t)),
         ("ambition_completion", lambda c: queries.ambition_completion(c, f0, t)),
         ("filter_options", lambda c: queries.filter_options(c)),
         ("commitment(id)", lambda c: queries.commitment(c, cid, t)),
@@ -100,12 +102,14 @@ def cases(ids: dict) -> list[tuple[str, object]]:
         ("import_history", lambda c: queries.import_history(c)),
         ("data_version", lambda c: queries.data_version(c)),
     ]
-    for label, f in ((f"member={ids['member']}", fm), (f"policy_area={ids['policy_area']}", fp), (f"q='{ids['q']}'", fq)):
+    for label, f in ((f"member={ids['member']}", fm), (f"policy_area={ids['policy_area']}", fp),
+                     (f"q='{ids['q']}'", fq)):
         out += [
             (f"commitments(limit=500) [{label}]", lambda c, f=f: queries.commitments(c, f, t, limit=500)),
             (f"count_commitments [{label}]", lambda c, f=f: queries.count_commitments(c, f, t)),
             (f"headline [{label}]", lambda c, f=f: queries.headline(c, f, t)),
-            (f"distribution(rag, plan) [{label}]", lambda c, f=f: queries.distribution(c, f, "rag", "action_plan_id", t)),
+            (f"distribution(rag, plan) [{label}]",
+             lambda c, f=f: queries.distribution(c, f, "rag", "action_plan_id", t)),
             (f"compare(by plan) [{label}]", lambda c, f=f: queries.compare(c, f, "action_plan_id", t)),
         ]
     # one word; a phrase (read in the text of its candidates); one letter (in nearly every text: read it all)
@@ -154,11 +158,11 @@ def bench(con, runs: int, warmup: int, only: str | None, slow_runs: int = 0) -> 
             run_bare(con, statements)
         f_ms, b_ms = [], []
         n = runs
-        if slow_runs and timed(lambda: fn(con.cursor())) > 1000:
+        if slow_runs and timed(lambda fn=fn: fn(con.cursor())) > 1000:
             n = slow_runs  # a query that takes seconds fails the bar by far; fewer runs say so just as well
         for _ in range(n):
-            f_ms.append(timed(lambda: fn(con.cursor())))
-            b_ms.append(timed(lambda: run_bare(con, statements)))
+            f_ms.append(timed(lambda fn=fn: fn(con.cursor())))
+            b_ms.append(timed(lambda statements=statements: run_bare(con, statements)))
         row = {"query": name, "median_ms": statistics.median(f_ms), "p90_ms": quantile(f_ms, 0.9),
                "bare_median_ms": statistics.median(b_ms), "statements": len(statements), "runs": n}
         row["ratio"] = row["median_ms"] / row["bare_median_ms"] if row["bare_median_ms"] else float("nan")
@@ -215,7 +219,8 @@ def facts(con, db_path: Path) -> dict:
     return {"db": str(db_path.relative_to(ROOT) if db_path.is_relative_to(ROOT) else db_path),
             "size_mb": round(db_path.stat().st_size / 1e6), "row_counts": counts,
             "nproc": os.cpu_count(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-            "python": platform.python_version(), "threads": con.execute("select current_setting('threads')").fetchone()[0],
+            "python": platform.python_version(),
+            "threads": con.execute("select current_setting('threads')").fetchone()[0],
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
 
 
@@ -232,7 +237,8 @@ def markdown(rows: list[dict], info: dict, ids: dict, runs: int, extra: str = ""
         f"- Rows: {c['commitment']:,} commitments, {c['milestone']:,} milestones, {c['assessment']:,} assessments, "
         f"{c['progress_update']:,} progress updates, {c['commitment_tag']:,} policy-area tags, {c['event']:,} events, "
         f"{c['watchlist']:,} watched, {c['action_plan']:,} plans, {c['member']:,} members.",
-        f"- Each query: median and p90 of {runs} runs (fewer for queries taking seconds: see the runs column) through the `monitor.queries` function (fresh cursor per call, "
+        f"- Each query: median and p90 of {runs} runs (fewer for queries taking seconds: see the runs column) "
+        "through the `monitor.queries` function (fresh cursor per call, "
         "DataFrame out), and the median of the same SQL text and parameters run bare (`fetchall`, no pandas), "
         "runs alternating. Ratio = function median / bare median. Bar: median under 150 ms.",
         f"- Subjects: commitment `{ids['commitment_id']}`, member `{ids['member']}`, policy area "

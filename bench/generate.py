@@ -85,8 +85,25 @@ LOCALS = [
 ]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-WORDS = ["the", "commitment", "aims", "to", "strengthen", "transparency", "and", "citizen", "participation", "in", "parliament", "by", "publishing", "open", "data", "on", "legislative", "activity", "budget", "execution", "public", "procurement", "and", "lobbying", "register", "improving", "access", "to", "information", "through", "a", "single", "portal", "training", "civil", "servants", "consultation", "with", "civil", "society", "organisations", "monitoring", "implementation", "of", "the", "action", "plan", "establishing", "a", "working", "group", "reviewing", "the", "legal", "framework", "beneficial", "ownership", "disclosure", "whistleblower", "protection", "conflict", "of", "interest", "declarations", "municipal", "services", "grievance", "mechanism", "digital", "platform", "interoperability", "standards", "open", "contracting", "data", "standard", "milestones", "include", "drafting", "the", "regulation", "adoption", "by", "the", "council", "of", "ministers", "public", "hearings", "evaluation", "report", "ministry", "of", "justice", "national", "assembly", "supreme", "audit", "institution", "ombudsman", "office"]
-WORDS_ES = ["el", "compromiso", "busca", "fortalecer", "la", "transparencia", "y", "la", "participación", "ciudadana", "mediante", "la", "publicación", "de", "datos", "abiertos", "sobre", "la", "gestión", "pública", "información", "presupuestaria", "rendición", "de", "cuentas", "acceso", "a", "la", "información", "pública", "mesa", "de", "trabajo", "con", "organizaciones", "de", "la", "sociedad", "civil"]
+WORDS = [
+    "the", "commitment", "aims", "to", "strengthen", "transparency", "and", "citizen", "participation", "in",
+    "parliament", "by", "publishing", "open", "data", "on", "legislative", "activity", "budget", "execution", "public",
+    "procurement", "and", "lobbying", "register", "improving", "access", "to", "information", "through", "a", "single",
+    "portal", "training", "civil", "servants", "consultation", "with", "civil", "society", "organisations",
+    "monitoring", "implementation", "of", "the", "action", "plan", "establishing", "a", "working", "group", "reviewing",
+    "the", "legal", "framework", "beneficial", "ownership", "disclosure", "whistleblower", "protection", "conflict",
+    "of", "interest", "declarations", "municipal", "services", "grievance", "mechanism", "digital", "platform",
+    "interoperability", "standards", "open", "contracting", "data", "standard", "milestones", "include", "drafting",
+    "the", "regulation", "adoption", "by", "the", "council", "of", "ministers", "public", "hearings", "evaluation",
+    "report", "ministry", "of", "justice", "national", "assembly", "supreme", "audit", "institution", "ombudsman",
+    "office",
+]
+WORDS_ES = [
+    "el", "compromiso", "busca", "fortalecer", "la", "transparencia", "y", "la", "participación", "ciudadana",
+    "mediante", "la", "publicación", "de", "datos", "abiertos", "sobre", "la", "gestión", "pública", "información",
+    "presupuestaria", "rendición", "de", "cuentas", "acceso", "a", "la", "información", "pública", "mesa", "de",
+    "trabajo", "con", "organizaciones", "de", "la", "sociedad", "civil",
+]
 SPANISH = {"ARG", "CHL", "COL", "CRI", "DOM", "ECU", "SLV", "GTM", "HND", "MEX", "PAN", "PRY", "PER", "URY", "ESP",
            "ARBA", "MXJL", "ESMA"}
 NEWER_TAGS = {"Digital Participation", "Mainstreaming Participation", "Digital Transformation"}
@@ -173,8 +190,9 @@ class Generator:
             "Commitment Title": self.title(code), "Short Title": self.title(code)[:60],
             "Full Text": self.full_text(code),
             "Start Date": self.date(plan.submitted, start=True), "End Date": self.date(plan.submitted + plan.duration),
-            "Lead Institution": self.rnd.choice(("Ministry of Justice", "National Assembly", "NA", "Ministry of Finance",
-                                                 "Office of the Prime Minister", "Parliament  ")),
+            "Lead Institution": self.rnd.choice(("Ministry of Justice", "National Assembly", "NA",
+                                                 "Ministry of Finance", "Office of the Prime Minister",
+                                                 "Parliament  ")),
             "Supporting Institution(s)": self.rnd.choice(("NA", "N/A", "Unclear", "CSOs, private sector, academia",
                                                           "Transparency International chapter;\nopen data network")),
             "URL": f"https://opengovpartnership.org/members/{slug(name)}/commitments/{cid.lower()}",
@@ -258,7 +276,8 @@ class Generator:
             "Compound": r.choice(("ND", "0", "0", "1")), "Cluster": r.choice(("ND", "ND", "1", "2", "B", "1.2")),
             "Specificity": ("None", "Low", "Medium", "High")[spec], "_Specificity": str(spec),
             "Verifiable": "Yes" if spec >= 2 else "No",
-            "OGP Value Access To Information": str(int(values[0])), "OGP Value Civic Participation": str(int(values[1])),
+            "OGP Value Access To Information": str(int(values[0])),
+            "OGP Value Civic Participation": str(int(values[1])),
             "OGP Value Public Accountability": str(int(values[2])), "OGP Value Technology": str(int(values[3])),
             "_Relevant": str(int(relevant)),
             "Potential Impact": ("None", "Minor", "Moderate", "Transformative")[impact],
@@ -279,9 +298,11 @@ class Generator:
                 "Starred (Current Formula) End of Term": str(int(star and end[1] >= 4)),
                 "Carried Forward": r.choice(("0", "0", "1")),
             })
-            for header, code, relevant_value in (("Did It Open Government (Access To Information)", "_DIOGATI", values[0]),
-                                                 ("Did It Open Government (Civic Participation)", "_DIOGCP", values[1]),
-                                                 ("Did It Open Government: Public Accountability", "_DIOGPA", values[2])):
+            for header, code, relevant_value in (
+                ("Did It Open Government (Access To Information)", "_DIOGATI", values[0]),
+                ("Did It Open Government (Civic Participation)", "_DIOGCP", values[1]),
+                ("Did It Open Government: Public Accountability", "_DIOGPA", values[2]),
+            ):
                 label, number = r.choices(DIOG, (1, 40, 38, 17, 4))[0] if relevant_value else ("Not Applicable", -1)
                 cells[header], cells[code] = label, str(number + 1)
         else:

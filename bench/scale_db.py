@@ -5,8 +5,8 @@ through the real write path, monitor.store.apply_batch, in a few large batches, 
 exactly as after a user's import. Each stage is timed, and apply_batch is broken down into its upserts
 (per table), reference checks, mart refresh and commit by wrapping those functions (store.py is untouched).
 
-    .venv/bin/python bench/scale_db.py                      # 600,000 commitments -> bench/out/scaled_600000.duckdb
-    .venv/bin/python bench/scale_db.py --commitments 20000  # smoke test
+    .venv/bin/python -m bench.scale_db                      # 600,000 commitments -> bench/out/scaled_600000.duckdb
+    .venv/bin/python -m bench.scale_db --commitments 20000  # smoke test
 
 Timings go to stdout and to <db>.build.json beside the database.
 """
@@ -23,17 +23,15 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
+from loaders.batch import Batch, SourceInfo, stable_id
+from monitor import db, store
+from vocabulary import scales
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import duckdb  # noqa: E402
-
-from loaders.batch import Batch, SourceInfo, stable_id  # noqa: E402
-from monitor import db, store  # noqa: E402
-from vocabulary import scales  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SEED = 20240611
@@ -82,8 +80,9 @@ ES_VERBS = ("Publicar", "Fortalecer", "Establecer", "Desarrollar", "Implementar"
             "Adoptar", "Institucionalizar", "Abrir", "Revisar", "Reformar", "Co-crear")
 ES_OBJECTS = ("registro de beneficiarios finales", "portal de contrataciones abiertas",
               "ley de acceso a la información", "plataforma de participación ciudadana",
-              "tablero de transparencia presupuestaria", "registro de cabilderos", "sistema de declaraciones patrimoniales",
-              "política de datos abiertos", "mecanismo de protección a denunciantes", "monitoreo de compras públicas",
+              "tablero de transparencia presupuestaria", "registro de cabilderos",
+              "sistema de declaraciones patrimoniales", "política de datos abiertos",
+              "mecanismo de protección a denunciantes", "monitoreo de compras públicas",
               "seguimiento del financiamiento climático", "justicia abierta", "controles democráticos a la vigilancia",
               "estadísticas con perspectiva de género", "parlamento abierto", "espacio cívico")
 EN_WORDS = ("the", "government", "will", "publish", "data", "on", "public", "procurement", "civil", "society",
@@ -124,7 +123,6 @@ INSTITUTIONS = ("Ministry of Finance", "Ministry of Justice", "Ministry of Inter
                 "Instituto Nacional de Transparencia (INAI)", "Ministerio de Justicia", "Jefatura de Gabinete",
                 "Department of Public Expenditure & Reform (DPER).", "N/A", "Unclear", "NA")
 COMPLETION = ("not_started", "limited", "substantial", "complete", "withdrawn", "no_evidence", "in_progress")
-COMPLETION_P = (0.10, 0.30, 0.30, 0.22, 0.02, 0.02, 0.04)
 PERIOD_STATUS = ("not_started", "limited", "in_progress", "substantial", "complete")
 POLICY_AREAS = (
     "Anti-Corruption and Integrity", "Anti-corruption Institutions", "Asset Disclosure", "Audits",
@@ -212,7 +210,8 @@ class Gen:
             spanish = name in SPANISH_COUNTRIES or name in SPANISH_LOCALS
             rows.append({"member_code": code, "name": name,
                          "member_type": ("local" if i % 5 else "legacy_local") if local else "national",
-                         "region": "Americas" if spanish and name not in ("Spain", "Madrid", "Basque Country", "Catalonia")
+                         "region": "Americas"
+                         if spanish and name not in ("Spain", "Madrid", "Basque Country", "Catalonia")
                          else REGIONS[int(rng.integers(0, 4))] if not spanish else "Europe",
                          "id_prefix": prefix, "_spanish": spanish})
         members = pd.DataFrame(rows)
@@ -228,7 +227,8 @@ class Gen:
                              "plan_number": p, "title": f"{m['name']} Action Plan {p} ({sub}-{sub + dur})",
                              "submission_year": sub, "end_year": sub + dur, "duration_years": dur,
                              "start_date": date(sub, 9, 1), "end_date": date(sub + dur, 8, 31),
-                             "source_url": f"https://www.opengovpartnership.org/documents/{m['name'].lower().replace(' ', '-')}-action-plan-{sub}-{sub + dur}/"})
+                             "source_url": "https://www.opengovpartnership.org/documents/"
+                                           f"{m['name'].lower().replace(' ', '-')}-action-plan-{sub}-{sub + dur}/"})
         plans = pd.DataFrame(prow)
         self.members, self.plans = members, plans
         return members.drop(columns="_spanish"), plans
@@ -239,7 +239,8 @@ class Gen:
         cand, i = base, 0
         while cand in used:
             i += 1
-            cand = base[: width - 1] + chr(ord("A") + (i % 26)) if i < 26 else base[: width - 2] + f"{chr(65 + i // 26)}{chr(65 + i % 26)}"
+            cand = (base[: width - 1] + chr(ord("A") + (i % 26)) if i < 26
+                    else base[: width - 2] + f"{chr(65 + i // 26)}{chr(65 + i % 26)}")
         used.add(cand)
         return cand
 
@@ -284,13 +285,16 @@ class Gen:
         start_raw = np.where(nodate, "NA", sd.map(lambda d: f"{d.month}/{d.day}/{d.year}" if d else "NA"))
         end_raw = np.where(nodate, "NA", ed.map(lambda d: f"{d.month}/{d.day}/{d.year}" if d else "NA"))
         slug = mem["name"].str.lower().str.replace(" ", "-").to_numpy(dtype=object)
-        url = "https://opengovpartnership.org/members/" + slug + "/commitments/" + pd.Series(ids).str.lower().to_numpy(dtype=object)
+        url = ("https://opengovpartnership.org/members/" + slug + "/commitments/"
+               + pd.Series(ids).str.lower().to_numpy(dtype=object))
         c = pd.DataFrame({
-            "commitment_id": ids, "action_plan_id": p["action_plan_id"].to_numpy(), "member_code": p["member_code"].to_numpy(),
+            "commitment_id": ids, "action_plan_id": p["action_plan_id"].to_numpy(),
+            "member_code": p["member_code"].to_numpy(),
             "commitment_number": number.astype(str), "commitment_number_raw": number.astype(str),
             "title": title, "title_es": title_es, "short_title": [t[:40] for t in title],
             "description": desc, "description_es": desc_es,
-            "theme": np.where(rng.random(n) < 0.3, "NA", np.array(POLICY_AREAS, dtype=object)[rng.integers(0, len(POLICY_AREAS), n)]),
+            "theme": np.where(rng.random(n) < 0.3, "NA",
+                              np.array(POLICY_AREAS, dtype=object)[rng.integers(0, len(POLICY_AREAS), n)]),
             "lead_institution": lead, "supporting_institutions": supp,
             "start_date": sd, "start_date_raw": start_raw, "start_date_precision": np.where(nodate, "none", "day"),
             "end_date": ed, "end_date_raw": end_raw, "end_date_precision": np.where(nodate, "none", "day"),
@@ -346,7 +350,10 @@ class Gen:
         due_d[nodue] = None
         prec = np.where(nodue, "none", np.where(rng.random(len(idx)) < 0.2, "quarter", "day"))
         raw = np.where(nodue, "Permanent activity",
-                       np.where(prec == "quarter", "Quarter " + pd.Series(due_d.map(lambda d: (d.month - 1) // 3 + 1 if d else 0)).astype(str).to_numpy(dtype=object)
+                       np.where(prec == "quarter",
+                                "Quarter "
+                                + pd.Series(due_d.map(lambda d: (d.month - 1) // 3 + 1 if d else 0)).astype(str)
+                                .to_numpy(dtype=object)
                                 + " " + due_d.map(lambda d: str(d.year) if d else "").to_numpy(dtype=object),
                                 due_d.map(lambda d: d.isoformat() if d else "").to_numpy(dtype=object)))
         mtitle = np.array(self.narr_en, dtype=object)[rng.integers(0, len(self.narr_en), len(idx))]
@@ -377,7 +384,8 @@ class Gen:
                 return
             pick = np.array(codes, dtype=object)[rng.choice(len(codes), len(m), p=probs)]
             r = rng.random(len(m))
-            miss = np.where(r < missing_p * 0.5, "ND", np.where(r < missing_p * 0.8, "NR", np.where(r < missing_p, "NA", None)))
+            miss = np.where(r < missing_p * 0.5, "ND",
+                            np.where(r < missing_p * 0.8, "NR", np.where(r < missing_p, "NA", None)))
             code = np.where(miss == None, pick, None)  # noqa: E711
             label = {v.code: v.label_en for v in scales.scale_values() if v.scale_id == scale}
             bands = {v.code: v.band or None for v in scales.scale_values() if v.scale_id == scale}
@@ -401,22 +409,31 @@ class Gen:
 
         legacy = ~refreshed
         meth = np.where(refreshed, "irm_refresh", "irm_legacy")
-        add(legacy & design_done, "specificity", "", "specificity", ("none", "low", "medium", "high"), (.05, .25, .45, .25), "design", "irm_legacy")
+        add(legacy & design_done, "specificity", "", "specificity", ("none", "low", "medium", "high"),
+            (.05, .25, .45, .25), "design", "irm_legacy")
         for q in ("access_to_information", "civic_participation", "public_accountability", "technology_and_innovation"):
             add(design_done, "ogp_value", q, "yes_no", ("yes", "no"), (.55, .45), "design", meth)
         add(design_done, "relevance", "", "yes_no", ("yes", "no"), (.9, .1), "design", meth)
-        add(legacy & design_done, "potential_impact", "", "potential_impact", ("none", "minor", "moderate", "transformative"), (.05, .4, .4, .15), "design", "irm_legacy")
+        add(legacy & design_done, "potential_impact", "", "potential_impact",
+            ("none", "minor", "moderate", "transformative"), (.05, .4, .4, .15), "design", "irm_legacy")
         add(refreshed & design_done, "verifiable", "", "yes_no", ("yes", "no"), (.92, .08), "design", "irm_refresh")
-        add(refreshed & design_done, "potential_for_results", "", "potential_for_results", ("unclear", "modest", "substantial"), (.3, .5, .2), "design", "irm_refresh")
+        add(refreshed & design_done, "potential_for_results", "", "potential_for_results",
+            ("unclear", "modest", "substantial"), (.3, .5, .2), "design", "irm_refresh")
         comp = COMPLETION[:4] + ("withdrawn", "no_evidence")
-        add(legacy & design_done, "completion", "midterm", "completion", comp, (.15, .45, .25, .1, .02, .03), "design", "irm_legacy")
-        add(legacy & design_done, "starred", "current_progress", "yes_no", ("yes", "no"), (.1, .9), "design", "irm_legacy")
-        add(final_done, "completion", np.where(refreshed, "results_report", "end_of_term"), "completion", comp, (.08, .32, .33, .22, .02, .03), "final", meth)
+        add(legacy & design_done, "completion", "midterm", "completion", comp, (.15, .45, .25, .1, .02, .03),
+            "design", "irm_legacy")
+        add(legacy & design_done, "starred", "current_progress", "yes_no", ("yes", "no"), (.1, .9), "design",
+            "irm_legacy")
+        add(final_done, "completion", np.where(refreshed, "results_report", "end_of_term"), "completion", comp,
+            (.08, .32, .33, .22, .02, .03), "final", meth)
         add(legacy & final_done, "did_it_open_government", "overall", "did_it_open_government",
-            ("worsened", "did_not_change", "marginal", "major", "outstanding"), (.01, .3, .45, .19, .05), "final", "irm_legacy", 0.1)
+            ("worsened", "did_not_change", "marginal", "major", "outstanding"), (.01, .3, .45, .19, .05), "final",
+            "irm_legacy", 0.1)
         add(refreshed & final_done, "early_results", "", "early_results",
-            ("no_notable_results", "moderate", "significant", "outstanding"), (.45, .35, .15, .05), "final", "irm_refresh", 0.1)
-        add(legacy & final_done, "starred", "current_end_of_term", "yes_no", ("yes", "no"), (.2, .8), "final", "irm_legacy")
+            ("no_notable_results", "moderate", "significant", "outstanding"), (.45, .35, .15, .05), "final",
+            "irm_refresh", 0.1)
+        add(legacy & final_done, "starred", "current_end_of_term", "yes_no", ("yes", "no"), (.2, .8), "final",
+            "irm_legacy")
         a = pd.concat(parts, ignore_index=True)
         a.insert(0, "assessment_id", _ids(a["subject_type"], a["subject_id"], a["indicator"], a["qualifier"],
                                           a["assessor"], a["report"]))
@@ -457,7 +474,8 @@ class Gen:
             "commitment_id": m["commitment_id"].to_numpy()[mi],
             "period": mpe.map(lambda d: f"{d.year}-S{1 if d.month <= 6 else 2}" if d else "ND").to_numpy(dtype=object),
             "period_end": mpe.to_numpy(dtype=object), "assessor": "government", "status_code": mstat, "spanish": msp})
-        u = pd.concat([commit, mil], ignore_index=True).drop_duplicates(["subject_type", "subject_id", "period", "assessor"])
+        u = pd.concat([commit, mil], ignore_index=True).drop_duplicates(
+            ["subject_type", "subject_id", "period", "assessor"])
         nn = len(u)
         sp = u.pop("spanish").to_numpy()
         en_n = np.array(self.narr_en, dtype=object)[rng.integers(0, len(self.narr_en), nn)]
@@ -495,8 +513,10 @@ class Gen:
             v = np.floor(p["n"].to_numpy() * (1.0 if ind == "commitments_assessed" else rng.uniform(0.05, 0.6, len(p))))
             rows.append(pd.DataFrame({"subject_type": "action_plan", "subject_id": p["action_plan_id"].to_numpy(),
                                       "indicator": ind, "qualifier": "", "assessor": "irm",
-                                      "report": "IRM results report " + (p["end_year"] + 1).astype(str).to_numpy(dtype=object),
-                                      "methodology": np.where(p["submission_year"] >= 2020, "irm_refresh", "irm_legacy"),
+                                      "report": "IRM results report "
+                                      + (p["end_year"] + 1).astype(str).to_numpy(dtype=object),
+                                      "methodology": np.where(p["submission_year"] >= 2020, "irm_refresh",
+                                                              "irm_legacy"),
                                       "scale_id": None, "value_raw": v.astype(int).astype(str), "value_code": None,
                                       "value_numeric": v, "band": None, "missing_reason": None, "as_of": None,
                                       "rationale": "As published in the report's summary table.",
@@ -524,7 +544,9 @@ class Gen:
         ev = pd.DataFrame({"event_date": ed, "date_raw": ed.map(lambda d: d.isoformat()).to_numpy(dtype=object),
                            "date_precision": "day", "member_code": mcode, "commitment_id": cid, "category": cat,
                            "title": title, "title_es": np.where(rng.random(n_events) < 0.2, title, None),
-                           "actor": None, "notes": None, "source_url": "https://example.org/news/" + pd.Series(np.arange(n_events)).astype(str).to_numpy(dtype=object),
+                           "actor": None, "notes": None,
+                           "source_url": "https://example.org/news/"
+                           + pd.Series(np.arange(n_events)).astype(str).to_numpy(dtype=object),
                            "source_sheet": "Events", "source_row": np.arange(n_events, dtype=np.int32) + 2})
         ev.insert(0, "event_id", _ids(ev["date_raw"], ev["member_code"], ev["commitment_id"], ev["title"]))
         ev = ev.drop_duplicates("event_id")
@@ -534,14 +556,16 @@ class Gen:
                    "Flagged by the IRM results report")
         wl = pd.DataFrame({"list_name": "priority", "commitment_id": watch_ids,
                            "reason": np.array(reasons, dtype=object)[rng.integers(0, len(reasons), len(watch_ids))],
-                           "since": _dates(rng.integers(_epoch(date(2022, 1, 1)), _epoch(date(2026, 10, 1)), len(watch_ids))),
+                           "since": _dates(rng.integers(_epoch(date(2022, 1, 1)), _epoch(date(2026, 10, 1)),
+                                                        len(watch_ids))),
                            "added_by": "support_unit", "source_url": None, "source_sheet": "Watchlist",
                            "source_row": np.arange(len(watch_ids), dtype=np.int32) + 2})
         return ev, wl
 
 
 def make_batch(name: str, kind: str, tables: dict[str, pd.DataFrame]) -> Batch:
-    digest = hashlib.sha256(("bench-scale:" + name + ":" + ":".join(f"{k}={len(v)}" for k, v in tables.items())).encode()).hexdigest()
+    digest = hashlib.sha256(
+        ("bench-scale:" + name + ":" + ":".join(f"{k}={len(v)}" for k, v in tables.items())).encode()).hexdigest()
     size = int(sum(v.memory_usage(deep=False).sum() for v in tables.values()))
     return Batch(SourceInfo(name, digest, size, kind), tables)
 
@@ -553,7 +577,8 @@ def instrumented(timings: dict):
     def upsert(con, table, frame):
         t0 = time.perf_counter()
         r = orig_upsert(con, table, frame)
-        timings.setdefault("upsert", {})[table] = round(timings.get("upsert", {}).get(table, 0) + time.perf_counter() - t0, 3)
+        timings.setdefault("upsert", {})[table] = round(timings.get("upsert", {}).get(table, 0)
+                                                        + time.perf_counter() - t0, 3)
         return r
 
     def dangling(con, batch):
@@ -611,10 +636,12 @@ def apply(con, batch: Batch, log: list) -> None:
     entry = {"batch": batch.source.file_name, "rows": batch.counts(), "added": report.added, "seconds": t}
     log.append(entry)
     ups = ", ".join(f"{k} {v:.1f}" for k, v in t.get("upsert", {}).items())
-    print(f"  apply_batch {batch.source.file_name}: {total:.1f} s (upsert: {ups}; refs {t.get('reference_checks', 0):.1f}; "
+    print(f"  apply_batch {batch.source.file_name}: {total:.1f} s (upsert: {ups}; "
+          f"refs {t.get('reference_checks', 0):.1f}; "
           f"marts {t.get('refresh_marts', 0):.1f}; commit/other {t['commit_and_other']:.1f})", flush=True)
     st = t.get("statements", {})
-    print("    by statement: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(st.items(), key=lambda kv: -kv[1])), flush=True)
+    print("    by statement: " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(st.items(), key=lambda kv: -kv[1])),
+          flush=True)
 
 
 def build(n: int, out: Path, batches: int, seed: int) -> dict:
@@ -631,7 +658,8 @@ def build(n: int, out: Path, batches: int, seed: int) -> dict:
     with timed("connect + migrate (empty db)", timings):
         con = db.open_prepared(out)
     with timed("apply members and plans", timings):
-        apply(con, make_batch("bench_members_plans.csv", "nap_workbook", {"member": members, "action_plan": plans}), applied)
+        apply(con, make_batch("bench_members_plans.csv", "nap_workbook", {"member": members, "action_plan": plans}),
+              applied)
     with timed("generate commitments", timings):
         c = g.commitments()
     bounds = np.linspace(0, n, batches + 1).astype(int)
@@ -648,7 +676,8 @@ def build(n: int, out: Path, batches: int, seed: int) -> dict:
         pa = g.plan_assessments(counts)
         ev, wl = g.events_watchlist(c["commitment_id"].to_numpy(), c["member_code"].to_numpy(), max(2000, n // 30))
     with timed("apply events, watchlist, plan figures", timings):
-        apply(con, make_batch("bench_events_watchlist.csv", "events", {"assessment": pa, "event": ev, "watchlist": wl}), applied)
+        apply(con, make_batch("bench_events_watchlist.csv", "events",
+                              {"assessment": pa, "event": ev, "watchlist": wl}), applied)
     with timed("checkpoint", timings):
         con.execute("checkpoint")
     counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in
