@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
 
 from loaders.batch import Batch, InvalidFile
 from monitor import config, db
+from monitor.store import CLEARABLE
 
 OK, INVALID, ENVIRONMENT = 0, 1, 2
 
@@ -43,9 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate files and report every problem; writes nothing")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--kind", choices=_kinds())
+    _add_db(check)
     template = sub.add_parser("template", help="write a blank NAP workbook (commitments and milestones)")
     template.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     _add_export(sub)
+    clear = sub.add_parser("clear", help="delete one stored value (imports never do: a blank cell keeps it)",
+                           description="Delete one stored value, recorded in the import history with who and why. "
+                           "Imports never delete: a blank cell or a missing column keeps what is stored.")
+    clear.add_argument("table", choices=CLEARABLE)
+    clear.add_argument("id", help="the row's id, e.g. MX0081")
+    clear.add_argument("column", help="the column to empty, e.g. description")
+    clear.add_argument("--reason", required=True, help="why: kept with the record of the change")
+    _add_db(clear)
     return parser
 
 
@@ -107,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         return ENVIRONMENT
     try:
         return COMMANDS[args.command](args)
-    except db.DatabaseBusy as exc:
+    except (db.DatabaseBusy, db.NotADatabase) as exc:
         say(f"error: {exc}")
         return ENVIRONMENT
     except InvalidFile as exc:
@@ -117,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         return INVALID
     except FileNotFoundError as exc:
         say(f"error: no such file: {exc.filename or exc}")
+        return ENVIRONMENT
+    except OSError as exc:  # a folder where a file was named, no permission, a full disk: one line, no traceback
+        say(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
         return ENVIRONMENT
 
 
@@ -161,53 +175,75 @@ def report_problems(batches: list[Batch]) -> bool:
 
 
 def cmd_check(args) -> int:
+    """Every rule import runs, references included (against the database, or an empty one), writing nothing."""
+    from monitor.store import dangling_references
+
     batches = read_batches(args.files, args.kind)
-    valid = report_problems(batches)
-    say("All files are valid." if valid else "Some files are invalid; fix the errors above.")
-    return OK if valid else INVALID
+    if not report_problems(batches):
+        say("Some files are invalid; fix the errors above.")
+        return INVALID
+    path = config.db_path(args.db)
+    con = db.connect(path, read_only=True) if path.exists() else db.open_prepared(":memory:")
+    try:
+        problems = dangling_references(con, batches)
+    finally:
+        con.close()
+    for problem in problems:
+        say(f"error: {problem}")
+    if problems:
+        say(f"Some files refer to what neither they nor the database ({path}) hold; fix the errors above.")
+        return INVALID
+    say("All files are valid.")
+    return OK
 
 
 def cmd_import(args) -> int:
-    from monitor.store import apply_batch
+    from monitor.store import apply_batches
 
     batches = read_batches(args.files, args.kind)
     if not report_problems(batches):
         say("Nothing was written: fix the errors above and run the command again.")
         return INVALID
-    path = config.db_path(args.db)
-    con = db.open_prepared(path)
+    con = db.open_prepared(config.db_path(args.db))
     try:
-        for batch in batches:
-            if args.dry_run:
-                _dry_run(con, batch)
-                continue
-            report = apply_batch(con, batch, loaded_by="cli",
-                                 progress=lambda share, table: say(f"  writing {table} ({share:.0%})"))
-            _print_report(report)
+        reports = apply_batches(con, batches, loaded_by=f"cli:{getpass.getuser()}", dry_run=args.dry_run,
+                                progress=lambda share, table: say(f"  writing {table} ({share:.0%})"))
     finally:
         con.close()
+    for report in reports:
+        _print_report(report, args.dry_run)
     return OK
 
 
-def _dry_run(con, batch: Batch) -> None:
-    from monitor.store import apply_batch
-
-    report = apply_batch(con, batch, dry_run=True)
-    if report.already_imported_at:
-        _print_report(report)
-        return
-    say(f"dry run: {batch.source.file_name} would add {report.total_added:,} rows and change "
-        f"{report.total_changed:,}; nothing was written.")
-
-
-def _print_report(report) -> None:
+def _print_report(report, dry_run: bool = False) -> None:
+    for problem in report.warnings:
+        say(f"warning: {problem}")
     if report.already_imported_at:
         say(f"{report.file_name} was already imported on {report.already_imported_at:%Y-%m-%d %H:%M} UTC; "
             "nothing changed.")
         return
+    if dry_run:
+        say(f"dry run: {report.file_name} would add {report.total_added:,} rows and change "
+            f"{report.total_changed:,}; nothing was written.")
+        return
     details = ", ".join(f"{t} +{report.added[t]:,}/~{report.changed[t]:,}" for t in report.added)
     say(f"imported {report.file_name}: {report.total_added:,} rows added, {report.total_changed:,} changed "
         f"({details}).")
+
+
+def cmd_clear(args) -> int:
+    from monitor.store import clear_value
+
+    con = db.open_prepared(config.db_path(args.db))
+    try:
+        old = clear_value(con, args.table, args.id, args.column, by=f"cli:{getpass.getuser()}", reason=args.reason)
+    except ValueError as exc:
+        say(f"error: {exc}")
+        return INVALID
+    finally:
+        con.close()
+    say(f"cleared {args.table}.{args.column} of {args.id} (it held {old!r}); recorded in the import history.")
+    return OK
 
 
 def cmd_template(args) -> int:
@@ -228,4 +264,5 @@ def cmd_export(args) -> int:
     return run_export(args, say)
 
 
-COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template}
+COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template,
+            "clear": cmd_clear}

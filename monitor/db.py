@@ -17,10 +17,18 @@ class DatabaseBusy(RuntimeError):
     """Another process (usually the running dashboard) holds the database file."""
 
 
+class NotADatabase(RuntimeError):
+    """The path names a folder, sits under a file, or holds something other than a DuckDB database."""
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the file, refusing clearly when another process holds it. Opening never writes: see prepare."""
     path = Path(path)
     if str(path) != ":memory:":
+        _check_database_path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         return duckdb.connect(str(path), read_only=read_only)
@@ -28,6 +36,21 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         if "lock" in str(exc).lower():
             raise DatabaseBusy(_busy_message(path, str(exc))) from exc
         raise
+
+
+def _check_database_path(path: Path) -> None:
+    """DuckDB opens a CSV as an in-memory database and a folder with a traceback: say what is wrong instead."""
+    if path.is_dir():
+        raise NotADatabase(f"{path} is a folder: name a database file, such as {path / 'monitor.duckdb'}")
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking:
+        raise NotADatabase(f"{path} cannot be created: {blocking} is a file, not a folder")
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as f:
+            head = f.read(12)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise NotADatabase(f"{path} is not a DuckDB database (it holds other data, such as a CSV or "
+                               "spreadsheet): name the monitor's .duckdb file, or a new file name to create one")
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

@@ -1,6 +1,7 @@
-"""The single writer: applies a validated Batch in one transaction, with provenance."""
+"""The single writer: applies the validated Batches of one command in one transaction, with provenance."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import duckdb
@@ -49,6 +50,7 @@ class ImportReport:
     already_imported_at: object = None
     added: dict[str, int] = field(default_factory=dict)
     changed: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def total_added(self) -> int:
@@ -59,40 +61,65 @@ class ImportReport:
         return sum(self.changed.values())
 
 
-def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, *, loaded_by: str = "cli",
-                progress=None, dry_run: bool = False) -> ImportReport:
-    """Write every table of the batch, or nothing. A file already imported (same sha256) is a no-op.
+def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, **options) -> ImportReport:
+    """One file: see apply_batches."""
+    return apply_batches(con, [batch], **options)[0]
 
-    A dry run does the whole write, counts what would change, and rolls it back.
+
+def apply_batches(con: duckdb.DuckDBPyConnection, batches: list[Batch], *, loaded_by: str = "cli",
+                  progress=None, dry_run: bool = False) -> list[ImportReport]:
+    """Write every file of one command in one transaction, or none of them.
+
+    A file already imported (same sha256) is a no-op. References may point at rows of any file of the
+    command. A blank cell or an absent column never erases a stored value (see clear_value). A dry run
+    does the whole write, counts what would change, and rolls it back.
     """
-    if batch.errors:
-        raise InvalidFile(batch.errors)
-    report = ImportReport(batch.source.file_name, batch.source.sha256)
-    seen = con.execute("select loaded_at from source_file where source_id = ?", [batch.source.sha256]).fetchone()
-    if seen:
-        report.already_imported_at = seen[0]
-        return report
-    names = [n for n in TABLE_ORDER if n in batch.tables and len(batch.tables[n])]
-    _write(con, batch, names, report, loaded_by, progress, dry_run)
-    return report
-
-
-def _write(con, batch: Batch, names: list[str], report: ImportReport, loaded_by: str, progress, dry_run: bool):
+    errors = [p for b in batches for p in b.errors]
+    if errors:
+        raise InvalidFile(errors)
+    reports = [ImportReport(b.source.file_name, b.source.sha256) for b in batches]
+    fresh = _fresh(con, batches, reports)
+    if not fresh:
+        return reports
+    problems = dangling_references(con, [batch for batch, _ in fresh])
+    if problems:
+        raise InvalidFile(problems)
     with db.transaction(con) as tx:
-        _record_source(con, batch, loaded_by)
-        for i, name in enumerate(names):
+        for batch, _ in fresh:
+            _record_source(con, batch, loaded_by)
+        steps = [(batch, report, name) for batch, report in fresh for name in _tables(batch)]
+        for i, (batch, report, name) in enumerate(steps):
             frame = _with_provenance(batch.tables[name], batch.source.sha256)
+            if name == "commitment":
+                report.warnings += _member_moves(con, batch, frame)
             report.added[name], report.changed[name] = _upsert(con, name, frame)
             if progress:
-                progress((i + 1) / len(names), name)
-        problems = _dangling_references(con, batch)
-        if problems:
-            raise InvalidFile(problems)
+                progress((i + 1) / len(steps), name)
         db.refresh_marts(con)
-        if "commitment" in names:
-            search_index.update(con, batch.tables["commitment"]["commitment_id"])
+        imported = [b.tables["commitment"]["commitment_id"] for b, _ in fresh if "commitment" in _tables(b)]
+        if imported:
+            search_index.update(con, pd.concat(imported, ignore_index=True).drop_duplicates())
         if dry_run:  # everything was applied and checked: undo it
             tx.rollback()
+    return reports
+
+
+def _tables(batch: Batch) -> list[str]:
+    return [n for n in TABLE_ORDER if n in batch.tables and len(batch.tables[n])]
+
+
+def _fresh(con, batches: list[Batch], reports: list[ImportReport]) -> list[tuple[Batch, ImportReport]]:
+    """The batches not imported before (nor earlier in this command), each with its report."""
+    fresh, seen_now = [], {}
+    for batch, report in zip(batches, reports):
+        sha = batch.source.sha256
+        seen = con.execute("select loaded_at from source_file where source_id = ?", [sha]).fetchone()
+        if seen or sha in seen_now:
+            report.already_imported_at = seen[0] if seen else seen_now[sha]
+            continue
+        seen_now[sha] = db.now_utc()
+        fresh.append((batch, report))
+    return fresh
 
 
 def _record_source(con, batch: Batch, loaded_by: str) -> None:
@@ -118,7 +145,10 @@ def table_columns(con, table: str) -> dict[str, str]:
 
 
 def _upsert(con, table: str, frame: pd.DataFrame) -> tuple[int, int]:
-    """Insert new rows, replace changed ones; returns (added, changed)."""
+    """Insert new rows; update existing ones with the values this file gives. Returns (added, changed).
+
+    A NULL (blank cell) or a column the file lacks means "not given": the stored value stays.
+    """
     columns = table_columns(con, table)
     unknown = set(frame.columns) - set(columns)
     if unknown:
@@ -130,31 +160,103 @@ def _upsert(con, table: str, frame: pd.DataFrame) -> tuple[int, int]:
         join = " and ".join(f"s.{k} = t.{k}" for k in keys)
         probe = f"t.{keys[0]}"
         # cast to the table's types first: a timestamp and the same date hash differently
-        incoming = ", ".join(f"cast(s.{c} as {columns[c]})" for c in content)
-        differs = f"hash({incoming}) <> hash({', '.join('t.' + c for c in content)})" if content else "false"
+        merged = ", ".join(f"coalesce(cast(s.{c} as {columns[c]}), t.{c})" for c in content)
+        differs = f"hash({merged}) <> hash({', '.join('t.' + c for c in content)})" if content else "false"
         added, changed = con.execute(
             f"select count(*) filter (where {probe} is null), "
             f"count(*) filter (where {probe} is not null and {differs}) "
             f"from incoming s left join {table} t on {join}").fetchone()
-        verb = "insert" if added == len(frame) else "insert or replace"  # all new: skip the conflict checks
-        con.execute(f"{verb} into {table} by name select * from incoming")
+        insert = f"insert into {table} by name select * from incoming"
+        if added == len(frame):  # all new: skip the conflict checks
+            con.execute(insert)
+        else:
+            given = [f"{c} = coalesce(excluded.{c}, {table}.{c})" for c in content]
+            given += [f"{c} = excluded.{c}" for c in PROVENANCE if c in frame.columns]
+            action = f"do update set {', '.join(given)}" if given else "do nothing"
+            con.execute(f"{insert} on conflict ({', '.join(keys)}) {action}")
     finally:
         con.unregister("incoming")
     return added, changed
 
 
-def _dangling_references(con, batch: Batch) -> list[Problem]:
-    """Every row of this file that points at something the monitor does not hold (all fragments fixed SQL)."""
+def _member_moves(con, batch: Batch, frame: pd.DataFrame) -> list[Problem]:
+    """A commitment this file gives to another member than the stored one: imported, and said."""
+    if "member_code" not in frame.columns:
+        return []
+    where = [f"s.{c}" if c in frame.columns else "null" for c in ("source_sheet", "source_row")]
+    con.register("incoming", frame)
+    try:
+        rows = con.execute(f"""select s.commitment_id, t.member_code, s.member_code, {', '.join(where)}
+                               from incoming s join commitment t using (commitment_id)
+                               where s.member_code is not null and s.member_code <> t.member_code
+                               order by s.commitment_id limit 50""").fetchall()
+    finally:
+        con.unregister("incoming")
+    return [Problem(batch.source.file_name, f"commitment {cid} moves from member {old} to {new}: check the member "
+                    "column (imported as given)", sheet, row, "member_code", new, severity="warning")
+            for cid, old, new, sheet, row in rows]
+
+
+def dangling_references(con, batches: list[Batch]) -> list[Problem]:
+    """Every row of these files that points at something neither the monitor nor the files hold.
+
+    Read-only, so `check` runs the same rule as `import` (all SQL fragments fixed, values never in SQL text).
+    """
     problems = []
     for table, column, applies, parent, key, expected in REFERENCES:
-        if table not in batch.tables or not len(batch.tables[table]):
-            continue
-        rows = con.execute(
-            f"select distinct c.{column}, c.source_sheet, c.source_row from {table} c "
-            f"left join {parent} p on c.{column} = p.{key} "
-            f"where c.source_id = ? and {applies} and c.{column} is not null and p.{key} is null "
-            f"order by c.source_row limit 50",
-            [batch.source.sha256]).fetchall()
-        problems += [Problem(batch.source.file_name, f"expected {expected}", sheet, row, column, value)
-                     for value, sheet, row in rows]
+        known = [b.tables[parent][[key]] for b in batches if len(b.tables.get(parent, ())) and key in b.tables[parent]]
+        for batch in batches:
+            frame = batch.tables.get(table)
+            if frame is None or not len(frame) or column not in frame.columns:
+                continue
+            problems += _dangling(con, batch.source.file_name, frame, (column, applies, parent, key, expected),
+                                  pd.concat(known, ignore_index=True) if known else pd.DataFrame({key: []}, dtype=str))
     return problems
+
+
+def _dangling(con, file_name: str, frame: pd.DataFrame, rule: tuple, known: pd.DataFrame) -> list[Problem]:
+    column, applies, parent, key, expected = rule
+    where = [f"c.{c}" if c in frame.columns else "null" for c in ("source_sheet", "source_row")]
+    con.register("child", frame)
+    con.register("known", known)
+    try:
+        rows = con.execute(
+            f"select distinct c.{column}, {', '.join(where)} from child c "
+            f"left join {parent} p on c.{column} = p.{key} left join known k on c.{column} = k.{key} "
+            f"where {applies} and c.{column} is not null and p.{key} is null and k.{key} is null "
+            f"order by 3 nulls first, 1 limit 50").fetchall()
+    finally:
+        con.unregister("child")
+        con.unregister("known")
+    return [Problem(file_name, f"expected {expected}", sheet, row, column, value) for value, sheet, row in rows]
+
+
+CLEARABLE = ("member", "action_plan", "commitment", "milestone", "event")
+
+
+def clear_value(con, table: str, key: str, column: str, *, by: str, reason: str) -> object:
+    """The one way to delete a stored value (imports never do): recorded as a source with who, why and the old value.
+
+    Returns the value that was cleared. Names are checked against the schema, so none reaches SQL unchecked.
+    """
+    nullable = {name for name, ok in con.execute(
+        "select column_name, is_nullable from information_schema.columns where table_name = ?", [table]).fetchall()
+        if ok == "YES" and name not in PROVENANCE} if table in CLEARABLE else set()
+    if column not in nullable:
+        allowed = sorted(nullable) or CLEARABLE
+        raise ValueError(f"cannot clear {table}.{column}: choose one of {', '.join(allowed)}")
+    if not reason.strip():
+        raise ValueError("say why the value is cleared (--reason)")
+    id_column = PRIMARY_KEYS[table][0]
+    found = con.execute(f"select {column} from {table} where {id_column} = ?", [key]).fetchone()
+    if found is None:
+        raise ValueError(f"no {table} with {id_column} {key!r}")
+    with db.transaction(con):
+        note = f"cleared {table}.{column} of {key} (was {found[0]!r}) by {by}: {reason.strip()}"
+        record = [hashlib.sha256(note.encode()).hexdigest(), f"clear {table}.{column} {key}", db.now_utc(), by, note]
+        con.execute("insert into source_file values (?, ?, 'clear', 0, 1, ?, ?, ?)", record)
+        con.execute(f"update {table} set {column} = null where {id_column} = ?", [key])
+        db.refresh_marts(con)
+        if table == "commitment":
+            search_index.update(con, pd.Series([key]))
+    return found[0]

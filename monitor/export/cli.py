@@ -33,6 +33,9 @@ def run_export(args, say) -> int:
     except ScopeError as exc:
         say(f"error: {exc}")
         return USAGE
+    if args.out.is_dir():
+        say(f"error: --out {args.out} is a folder: name the file to write, such as {args.out / 'pack.xlsx'}")
+        return USAGE
     path = config.db_path(args.db)
     if not path.exists():
         say(f"error: no database at {path}: run `python -m monitor init` first")
@@ -75,5 +78,8 @@ def _write(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a reader never opens half a workbook."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(data)
-    partial.replace(path)
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
