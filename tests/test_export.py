@@ -143,8 +143,23 @@ def test_styles_freeze_and_filter(wb):
         ws = wb[name]
         cell = ws["A1"]
         assert cell.font.bold and cell.fill.fgColor.rgb.endswith("1F4E78")
-        assert ws.freeze_panes in ("A2", "B2")
+        assert ws.freeze_panes in ("A2", "B2", "C2")
         assert ws.auto_filter.ref.startswith("A1:")
+
+
+def test_every_sheet_prints_readably(wb):
+    """A4, header row on every page, running title and page numbers; one page wide except the commitments."""
+    for ws in wb.worksheets:
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+        assert ws.title in ws.oddHeader.left.text and ws.print_area
+        wide = ws.title == "Commitments"
+        fits = ws.sheet_properties.pageSetUpPr
+        assert bool(fits and fits.fitToPage) is not wide
+        assert (ws.page_setup.fitToWidth, ws.print_title_cols) == ((None, "$A:$B") if wide else (1, None))
+        if ws.title != "Summary":
+            assert ws.print_title_rows == "$1:$1"
+    assert [c.value for c in wb["Commitments"][1][:2]] == ["Commitment ID", "Title"]
 
 
 def test_rag_and_overdue_are_formatting_and_words(wb):

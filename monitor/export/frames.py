@@ -157,11 +157,11 @@ def commitments_table(c: pd.DataFrame, ratings: pd.DataFrame, lang: str) -> Tabl
     L = Labels(lang)
     irm = irm_columns(ratings, c["commitment_id"], L)
     columns = [
-        ("commitment_id", c["commitment_id"], ""), ("member", c["member_name"], ""),
+        ("commitment_id", c["commitment_id"], ""), ("title", c["title"], LONG), ("member", c["member_name"], ""),
         ("member_code", c["member_code"], ""), ("region", c["region"], ""),
         ("plan", c["action_plan_id"], ""), ("plan_title", c["plan_title"], LONG),
         ("plan_number", c["plan_number"], INT), ("plan_years", plan_years(c), ""),
-        ("number", c["commitment_number"], ""), ("title", c["title"], LONG), ("title_es", c["title_es"], LONG),
+        ("number", c["commitment_number"], ""), ("title_es", c["title_es"], LONG),
         ("short_title", c["short_title"], ""), ("description", c["description"], LONG),
         ("description_es", c["description_es"], LONG), ("theme", c["theme"], ""),
         ("lead", c["lead_institution"], LONG), ("supporting", c["supporting_institutions"], LONG),

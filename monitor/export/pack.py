@@ -18,6 +18,7 @@ from monitor.export import safe
 from monitor.export.body import splice, style_ids
 from monitor.export.frames import Table, commitments_table, milestones_table, progress_table, sources_table
 from monitor.export.meeting import changes_table, priority_table
+from monitor.export.printing import print_layout
 from monitor.export.scope import describe
 from monitor.export.sheet import write_table
 from monitor.export.summary import SummaryFacts, write_summary
@@ -25,6 +26,8 @@ from monitor.filters import Filters
 from monitor.i18n import language, t
 
 SHEET_ORDER = ("priority", "commitments", "milestones", "progress", "changes", "sources")
+FREEZE = {"sources": "A2", "commitments": "C2"}  # the columns that stay in view while scrolling right
+REPEAT_COLUMNS = {"commitments": 2}  # too wide for one page: id and title print on every page instead
 
 
 @dataclass
@@ -87,10 +90,14 @@ def build_pack(cur, scope: Filters, *, lang: str = "en", since: date | None = No
     summary.title = t("export.sheet.summary", lang)
     styles = style_ids(wb)
     bodies = {}
+    facts = _facts(data, tables, scope, lang, since, today)
     for position, key in enumerate(SHEET_ORDER, start=2):
-        bodies[position] = write_table(wb.create_sheet(sheet_name(key, lang, since)), tables[key], report, lang,
-                                       styles, freeze="A2" if key == "sources" else "B2")
-    write_summary(summary, _facts(data, tables, scope, lang, since, today), report, lang)
+        ws = wb.create_sheet(sheet_name(key, lang, since))
+        bodies[position] = write_table(ws, tables[key], report, lang, styles, freeze=FREEZE.get(key, "B2"))
+        print_layout(ws, scope_text=facts.scope_text, lang=lang, columns=len(tables[key].frame.columns),
+                     rows=bodies[position].last_row, repeat_columns=REPEAT_COLUMNS.get(key, 0))
+    write_summary(summary, facts, report, lang)
+    print_layout(summary, scope_text=facts.scope_text, lang=lang, columns=summary.max_column, rows=summary.max_row)
     buffer = io.BytesIO()
     wb.save(buffer)
     return splice(buffer.getvalue(), bodies)
