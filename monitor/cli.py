@@ -49,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     template = sub.add_parser("template", help="write a blank NAP workbook (commitments and milestones)")
     template.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
     _add_export(sub)
+    links = sub.add_parser("links", help="check that cited evidence and source links are still online",
+                           description=LINKS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    links.add_argument("action", choices=("check", "list"), help="check every link now, or list the last results")
+    links.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per link (default 10)")
+    links.add_argument("--max-bytes", type=int, default=2_000_000, metavar="N", help="read at most N bytes a link")
+    links.add_argument("--delay", type=float, default=1.0, metavar="S",
+                       help="seconds between two requests to one host (default 1)")
+    _add_db(links)
     clear = sub.add_parser("clear", help="delete one stored value (imports never do: a blank cell keeps it)",
                            description="Delete one stored value, recorded in the import history with who and why. "
                            "Imports never delete: a blank cell or a missing column keeps what is stored.")
@@ -58,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("--reason", required=True, help="why: kept with the record of the change")
     _add_db(clear)
     return parser
+
+
+LINKS_HELP = """\
+Fetch every http(s) link the monitor cites (evidence of progress statements, source addresses of
+commitments, milestones, ratings and events), with a timeout, a size cap and a pause between two
+requests to the same site, and keep each result. A link is "dead" only when its server answers 404 or
+410; no answer at all (a timeout, a refused connection, an unknown host) is "unreachable", which says
+something about the network, not the page. Pages, downloads and the meeting pack mark dead links and
+offer an archive search instead.
+
+  python -m monitor links check        check all links now (progress on stderr)
+  python -m monitor links list         the last results, dead ones first
+"""
 
 
 EXPORT_HELP = """\
@@ -231,6 +252,37 @@ def _print_report(report, dry_run: bool = False) -> None:
         f"({details}).")
 
 
+def cmd_links(args) -> int:
+    from monitor import linkcheck, queries, store
+
+    con = db.open_prepared(config.db_path(args.db))
+    try:
+        if args.action == "list":
+            return _list_links(queries.link_checks(con.cursor()))
+        urls = queries.cited_links(con.cursor())
+        say(f"checking {len(urls):,} links (timeout {args.timeout:g} s, at most {args.max_bytes:,} bytes each) ...")
+        results = linkcheck.check_all(urls, timeout=args.timeout, max_bytes=args.max_bytes, per_host_delay=args.delay,
+                                      progress=lambda i, n, r: say(f"  [{i}/{n}] {r.outcome:<12} {r.url}"))
+        store.record_link_checks(con, results)
+    finally:
+        con.close()
+    counts = {o: sum(r.outcome == o for r in results) for o in dict.fromkeys(r.outcome for r in results)}
+    say("done: " + (", ".join(f"{n:,} {o}" for o, n in counts.items()) or "no links to check"))
+    if linkcheck.network_down(results):
+        say("No site answered: the network seems to be down or blocked here. Nothing was marked dead.")
+        return ENVIRONMENT
+    return OK
+
+
+def _list_links(checks) -> int:
+    order = checks.assign(rank=checks["outcome"].ne("dead")).sort_values(["rank", "url"])
+    for r in order.itertuples():
+        print(f"{r.outcome:<12} {r.status_code if r.status_code == r.status_code else '':<4} {r.checked_at:%Y-%m-%d}"
+              f" {r.url}")
+    say(f"{len(checks):,} links checked; {int((checks['outcome'] == 'dead').sum()):,} dead.")
+    return OK
+
+
 def cmd_clear(args) -> int:
     from monitor.store import clear_value
 
@@ -265,4 +317,4 @@ def cmd_export(args) -> int:
 
 
 COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template,
-            "clear": cmd_clear}
+            "clear": cmd_clear, "links": cmd_links}

@@ -11,6 +11,7 @@ import pandas as pd
 
 from monitor import search_index
 from monitor.filters import Filters, Where
+from vocabulary.links import web_urls
 
 # The status rules are named SQL (monitor/sql/status_views.sql): a table macro taking the day it speaks for.
 RATED = "commitment_status_on($today)"
@@ -339,3 +340,25 @@ def export_sources(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
               from rows r left join source_file f using (source_id)
               group by all order by f.loaded_at, f.file_name, r.used_for, r.source_url"""
     return _run(cur, sql, w.params, today)
+
+
+# links
+
+def cited_links(cur) -> list[str]:
+    """Every http(s) address the monitor cites as evidence or as a source, once each, in a stable order."""
+    rows = cur.execute("""
+        select text from (
+            select evidence as text from progress_update
+            union all select source_url from progress_update union all select source_url from commitment
+            union all select ogp_url from commitment union all select source_url from milestone
+            union all select source_url from event union all select source_url from assessment
+            union all select source_url from action_plan union all select source_url from watchlist
+        ) where text is not null group by text order by text""").fetchall()
+    return list(dict.fromkeys(url for (text,) in rows for url in web_urls(text)))
+
+
+def link_checks(cur, urls: list[str] | None = None) -> pd.DataFrame:
+    """The latest check of each link (all, or those in `urls`): outcome, status and when."""
+    return cur.execute("""select url, outcome, status_code, final_url, final_status, checked_at, detail
+                          from link_check where ? is null or url in (select unnest(?::text[]))
+                          order by url""", [urls, urls]).df()

@@ -260,3 +260,17 @@ def clear_value(con, table: str, key: str, column: str, *, by: str, reason: str)
         if table == "commitment":
             search_index.update(con, pd.Series([key]))
     return found[0]
+
+
+def record_link_checks(con, results: list) -> int:
+    """Keep the latest check of each link (monitor.linkcheck.LinkCheck rows), in one transaction."""
+    if not results:
+        return 0
+    frame = pd.DataFrame([r.__dict__ for r in results]).drop_duplicates("url", keep="last")
+    with db.transaction(con):
+        con.register("checked", frame)
+        try:
+            con.execute("insert or replace into link_check by name select * from checked")
+        finally:
+            con.unregister("checked")
+    return len(frame)

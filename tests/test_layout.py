@@ -16,11 +16,10 @@ PACKAGES = ("vocabulary", "loaders", "monitor", "webui", "app_pages")
 LAYERS = (
     ("vocabulary",),
     ("loaders",),
-    ("monitor.config", "monitor.i18n", "monitor.filters", "monitor.palette", "monitor.charts", "monitor.links",
-     "monitor.search_index"),
+    ("monitor.config", "monitor.i18n", "monitor.filters", "monitor.palette", "monitor.charts", "monitor.search_index"),
     ("monitor.db",),
     ("monitor.queries", "monitor.metrics", "monitor.store", "monitor.seed"),
-    ("monitor.export",),
+    ("monitor.export", "monitor.linkcheck"),
     ("monitor.cli", "monitor.__main__", "monitor"),
     ("webui",),
     ("app_pages", "dashboard"),

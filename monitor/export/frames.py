@@ -228,7 +228,7 @@ def progress_table(p: pd.DataFrame, lang: str) -> Table:
 
 def sources_table(s: pd.DataFrame, lang: str) -> Table:
     """One row per source file and public address, with what it backs; multi-URL cells are split."""
-    from monitor.export.safe import web_urls
+    from vocabulary.links import web_urls
 
     L = Labels(lang)
     rows = s.assign(url=_map_unique(s["source_url"], lambda u: web_urls(u) or [None])).explode("url")
