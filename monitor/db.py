@@ -1,6 +1,7 @@
 """The only module that opens the database: connections, migrations, transactions."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,10 +61,14 @@ def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """
     applied = migrate(con)
     sync_reference(con)
-    if applied or not _has_table(con, "mart_commitment"):
-        with transaction(con):  # a new schema may add mart columns or change what is indexed
+    version = hashlib.sha256(_sql("marts.sql").encode()).hexdigest()
+    con.execute("create table if not exists mart_version (sha256 text not null)")
+    if applied or con.execute("select count(*) from mart_version where sha256 = ?", [version]).fetchone()[0] == 0:
+        with transaction(con):  # a new schema or new mart rules: rebuild what pages read, and the search index
             refresh_marts(con)
             search_index.rebuild(con)
+            con.execute("delete from mart_version")
+            con.execute("insert into mart_version values (?)", [version])
     with transaction(con):
         con.execute(_sql("status_views.sql"))
     return con
@@ -72,11 +77,6 @@ def prepare(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 def open_prepared(path: Path | str) -> duckdb.DuckDBPyConnection:
     """connect, then prepare: what every writer of the file starts with."""
     return prepare(connect(path))
-
-
-def _has_table(con, name: str) -> bool:
-    found = con.execute("select count(*) from information_schema.tables where table_name = ?", [name]).fetchone()
-    return bool(found[0])
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:

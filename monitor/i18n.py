@@ -75,6 +75,15 @@ def missing_label(reason: str | None, lang: str = DEFAULT) -> str:
     return t(f"missing.{reason}", lang) if reason else t("missing.not_assessed", lang)
 
 
+def statement_subject(subject_type: str | None, seq, title, lang: str = DEFAULT) -> str:
+    """What a progress statement is about, in words: the commitment as a whole, or which milestone."""
+    if subject_type != "milestone":
+        return t("statement.commitment", lang)
+    number = f" {int(seq)}" if seq is not None and seq == seq else ""
+    named = f": {title}" if isinstance(title, str) and title else ""
+    return t("statement.milestone", lang, number=number, title=named)
+
+
 def fmt_date(value, lang: str = DEFAULT) -> str:
     """ISO dates everywhere: unambiguous in both languages."""
     if value is None or value != value:  # None or NaT/NaN

@@ -149,9 +149,11 @@ def progress_history(cur, commitment_id: str) -> pd.DataFrame:
     """Every dated status statement about the commitment or its milestones, oldest first."""
     return cur.execute("""
         select p.period, p.period_end, p.assessor, p.assessor_name, p.subject_type, p.subject_id,
+               m.seq as milestone_seq, m.title as milestone_title,
                p.status_raw, p.status_code, p.percent_complete, p.narrative, p.narrative_es, p.challenges,
                p.evidence, p.language, p.source_url, s.file_name as source_file, p.source_row
         from progress_update p left join source_file s on s.source_id = p.source_id
+        left join milestone m on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
         where p.commitment_id = ?
         order by p.period_end nulls first, p.period, p.assessor""", [commitment_id]).df()
 
@@ -276,7 +278,7 @@ def export_ratings(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
 def export_milestones(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Milestones of the commitments in scope with their latest status and whether they are overdue."""
     scope, w = _scope_ids(cur, f)
-    sql = f"""select m.*, s.file_name as source_file
+    sql = f"""select m.*, s.file_name as source_file, s.loaded_at
               from milestone_status_on($today) m join {scope} r using (commitment_id)
               left join milestone x on x.milestone_id = m.milestone_id
               left join source_file s on s.source_id = x.source_id
@@ -287,7 +289,8 @@ def export_milestones(cur, f: Filters, today: date | None = None) -> pd.DataFram
 def export_progress(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Progress statements in scope, each with the same assessor's previous status on the same subject."""
     scope, w = _scope_ids(cur, f)
-    sql = f"""select p.commitment_id, p.subject_type, p.subject_id, p.period, p.period_end, p.assessor,
+    sql = f"""select p.commitment_id, p.subject_type, p.subject_id, m.seq as milestone_seq,
+                     m.title as milestone_title, p.period, p.period_end, p.assessor,
                      p.assessor_name, p.status_raw, p.status_code, p.percent_complete, p.narrative, p.narrative_es,
                      p.challenges,
                      p.evidence, p.language, p.source_url, s.file_name as source_file, s.loaded_at,
@@ -295,6 +298,7 @@ def export_progress(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
                                               order by p.period_end nulls first, p.period) as previous_status
               from progress_update p join {scope} r using (commitment_id)
               left join source_file s on s.source_id = p.source_id
+              left join milestone m on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
               order by p.commitment_id, p.period_end nulls first, p.period, p.assessor"""
     return _run(cur, sql, w.params, today)
 

@@ -13,6 +13,7 @@ import pytest
 from loaders.batch import Batch, SourceInfo
 from monitor import cli, db, queries
 from monitor.export import ScopeError, build_pack, csv_bytes, parse_scope, xlsx_bytes
+from monitor.export.pack import changes_since
 from monitor.filters import Filters
 from monitor.store import apply_batch
 
@@ -318,3 +319,31 @@ def test_mexico_nap4_pack_on_bundled_data(bundled_db_path):
     assert "MX0081" in rows
     assert rows["MX0081"]["Reason watched"]
     assert rows["MX0081"]["Related events"] > 0 and rows["MX0081"]["Events (newest first)"]
+
+
+def test_every_statement_in_the_pack_says_what_it_is_about(bundled_db_path):
+    con = db.connect(bundled_db_path, read_only=True)
+    data = build_pack(con.cursor(), Filters(plan=("AP_MEX04",)), since=date(2021, 1, 1))
+    con.close()
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["Progress history"]
+    rows = [dict(zip(header(sheet), r)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    about = {(r["Commitment ID"], r["Period"], r["Assessor"]): r["About"] for r in rows}
+    assert about[("MX0081", "2019-04", "Civil society")].startswith("Milestone 5: ")
+    assert about[("MX0081", "2021", "Government")] == "The commitment"
+
+
+def test_changes_for_a_page_are_the_pack_rows_and_include_newly_overdue_milestones(bundled_db_path):
+    con = db.connect(bundled_db_path, read_only=True)
+    scope, since, today = Filters(plan=("AP_MEX04",)), date(2021, 1, 1), date(2026, 12, 1)
+    page = changes_since(con.cursor(), scope, since, today).frame
+    sheet = openpyxl.load_workbook(io.BytesIO(build_pack(con.cursor(), scope, since=since, today=today)))
+    due = con.execute("""select count(*) from milestone_status_on(?::date) s join commitment c using (commitment_id)
+                         where c.action_plan_id = 'AP_MEX04' and is_overdue and due_date >= ?""",
+                      [today, since]).fetchone()[0]
+    con.close()
+    pack = [list(r) for r in sheet["Changes since 2021-01-01"].iter_rows(min_row=2, values_only=True)]
+    assert len(pack) == len(page)
+    assert [(r[1], r[2] or "") for r in pack] == list(zip(page["What changed"], page["Commitment ID"].fillna("")))
+    overdue = page[page["What changed"] == "Milestone now overdue"]
+    assert due > 0 and len(overdue) == due
+    assert overdue["Detail"].str.startswith("Milestone ").all()

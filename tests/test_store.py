@@ -199,3 +199,26 @@ def test_an_event_about_no_commitment_in_particular_is_fine(con):
                                            "category": "plan", "title": "Plan published", "member_code": "XXX",
                                            "commitment_id": None, "source_row": 2}])
     assert store.apply_batch(con, batch).added == {"event": 1}
+
+
+def test_assessors_disagree_only_about_the_same_subject_and_period(con):
+    store.apply_batch(con, plan_batch("a" * 64))
+    rows = [("commitment", "XX0001", "government", "not_started"),
+            ("milestone", "XX0001.1", "civil_society", "complete")]
+
+    def statements(sha: str, rows: list[tuple]) -> Batch:
+        batch = Batch(SourceInfo("progress.csv", sha, 10, "progress"))
+        batch.tables["progress_update"] = pd.DataFrame({
+            "update_id": [f"{sha[:4]}{i}" for i in range(len(rows))], "subject_type": [r[0] for r in rows],
+            "subject_id": [r[1] for r in rows], "commitment_id": ["XX0001"] * len(rows), "period": ["2021"] * len(rows),
+            "assessor": [r[2] for r in rows], "status_code": [r[3] for r in rows]})
+        return batch
+
+    def disagree() -> bool:
+        sql = "select assessors_disagree from mart_commitment where commitment_id = 'XX0001'"
+        return con.execute(sql).fetchone()[0]
+
+    store.apply_batch(con, statements("b" * 64, rows))
+    assert not disagree()  # a finished milestone does not contradict a commitment that has not started
+    store.apply_batch(con, statements("c" * 64, [("commitment", "XX0001", "civil_society", "limited")]))
+    assert disagree()

@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from monitor.i18n import band_label, completion_label, in_language, missing_label, scale_label, t
+from monitor.i18n import band_label, completion_label, in_language, missing_label, scale_label, statement_subject, t
 from vocabulary.status import RAG_COLOUR
 
 # Cell kinds the writers understand; anything unlisted is short text.
@@ -211,11 +211,12 @@ def milestones_table(m: pd.DataFrame, titles: pd.Series, lang: str) -> Table:
 def progress_table(p: pd.DataFrame, lang: str) -> Table:
     """Every dated status statement, oldest first per commitment, by assessor and period."""
     L = Labels(lang)
-    subject = p["subject_id"].where(p["subject_type"] == "milestone", None)
+    about = pd.Series([statement_subject(*r, lang) for r in zip(p["subject_type"], p["milestone_seq"],
+                                                                p["milestone_title"])], index=p.index, dtype=object)
     columns = [
         ("commitment_id", p["commitment_id"], ""), ("period", p["period"], ""),
         ("period_end", p["period_end"], DATE), ("assessor", L.assessor(p["assessor"]), ""),
-        ("assessor_name", p["assessor_name"], ""), ("milestone", subject, ""),
+        ("assessor_name", p["assessor_name"], ""), ("about", about, LONG),
         ("status", L.completion(p["status_code"]), ""), ("status_raw", p["status_raw"], ""),
         ("percent", p["percent_complete"], NUMBER), ("narrative", in_language(p, "narrative", lang), LONG),
         ("challenges", p["challenges"], LONG), ("evidence", p["evidence"], LONG), ("language", p["language"], ""),

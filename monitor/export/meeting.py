@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from monitor.export.frames import DATE, DATETIME, INT, LONG, URL, Labels, Table, as_date, build, rating_text
-from monitor.i18n import completion_label, in_language, t
+from monitor.i18n import completion_label, in_language, statement_subject, t
 from monitor.metrics import what_to_raise
 from vocabulary.status import LATEST_READING
 
@@ -105,8 +105,9 @@ CHANGE_COLUMNS = ("when", "kind", "commitment_id", "detail", "before", "now", "s
 
 
 def changes_table(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, progress: pd.DataFrame,
-                  events: pd.DataFrame, lang: str) -> Table:
+                  events: pd.DataFrame, milestones: pd.DataFrame, lang: str, today: date) -> Table:
     """Facts dated on/after `since`, or loaded on/after it, newest first; empty when no date was chosen.
+    Milestones whose due date passed in the window, still open, are changes too: newly overdue.
 
     A commitment new to the monitor in the window is one row: its ratings and progress arrived with it,
     and listing each of them would bury the changes to commitments the meeting already knows.
@@ -116,7 +117,8 @@ def changes_table(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, pr
         new = set(c.loc[pd.to_datetime(c["loaded_at"]) >= pd.Timestamp(since), "commitment_id"])
         known_ratings, known_progress = (f[~f["commitment_id"].isin(new)] for f in (ratings, progress))
         parts = [_new_commitments(c, since, lang), _new_watch(c, since, lang), _new_ratings(known_ratings, since, lang),
-                 _progress_changes(known_progress, since, lang), _new_events(events, since, lang)]
+                 _progress_changes(known_progress, since, lang), _new_events(events, since, lang),
+                 _newly_overdue(milestones, since, today, lang)]
     rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
         else pd.DataFrame(columns=CHANGE_COLUMNS)
     rows = rows.sort_values(["when", "commitment_id"], ascending=[False, True], na_position="last", kind="stable")
@@ -175,8 +177,10 @@ def _progress_changes(p: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
     changed = new["status_code"].notna() & (new["status_code"] != new["previous_status"])
     kind = pd.Series("update", index=new.index).mask(new["evidence"].notna(), "evidence").mask(changed, "status_change")
     label = lambda col: new[col].map(lambda s: completion_label(s, lang) if isinstance(s, str) else None)  # noqa: E731
+    about = pd.Series([statement_subject(*r, lang) for r in zip(new["subject_type"], new["milestone_seq"],
+                                                                new["milestone_title"])], index=new.index, dtype=object)
     detail = (new["assessor"].map(lambda a: t(f"assessor.{a}", lang)) + " · " + new["period"].astype(str)
-              + new["evidence"].map(lambda e: f"\n{e}" if isinstance(e, str) and e else ""))
+              + " · " + about + new["evidence"].map(lambda e: f"\n{e}" if isinstance(e, str) and e else ""))
     frames = [_change(new[kind == k], new["period_end"][kind == k].fillna(new["loaded_at"][kind == k]), k, lang,
                       detail[kind == k], label("previous_status")[kind == k], label("status_code")[kind == k],
                       new["source_url"][kind == k]) for k in ("status_change", "evidence", "update")]
@@ -189,3 +193,13 @@ def _new_events(e: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
     return _change(new, new["event_date"].fillna(new["loaded_at"]), "event", lang, titles,
                    source_url=new["source_url"])
 
+
+
+def _newly_overdue(m: pd.DataFrame, since: date, today: date, lang: str) -> pd.DataFrame:
+    """Open milestones whose due date fell in [since, today): they became overdue in the window."""
+    due = pd.to_datetime(m["due_date"])
+    new = m[m["is_overdue"].fillna(False).astype(bool) & (due >= pd.Timestamp(since)) & (due < pd.Timestamp(today))]
+    detail = [statement_subject("milestone", s, title, lang) for s, title in zip(new["seq"], new["title"])]
+    return _change(new, new["due_date"], "overdue", lang, pd.Series(detail, index=new.index, dtype=object),
+                   now=new["status_code"].map(lambda s: completion_label(s, lang) if isinstance(s, str) else None),
+                   source_url=new["source_url"])

@@ -68,7 +68,8 @@ def pack_tables(data: PackData, lang: str, since: date | None, today: date) -> d
         "commitments": commitments_table(data.commitments, data.ratings, lang),
         "milestones": milestones_table(data.milestones, titles, lang),
         "progress": progress_table(data.progress, lang),
-        "changes": changes_table(since, data.commitments, data.ratings, data.progress, data.events, lang),
+        "changes": changes_table(since, data.commitments, data.ratings, data.progress, data.events,
+                                 data.milestones, lang, today),
         "sources": sources_table(data.sources, lang),
     }
 
@@ -113,3 +114,10 @@ def _facts(data: PackData, tables: dict[str, Table], scope: Filters, lang: str, 
              .sort_values("loaded_at")[["file_name", "kind", "loaded_at", "sha256"]])
     return SummaryFacts(scope_text, filters_text, today, since, db.now_utc(), contents, data.headline,
                         data.commitments, data.plan_figures, files)
+
+
+def changes_since(cur, scope: Filters, since: date, today: date, lang: str = "en") -> Table:
+    """The pack's Changes sheet for a page or an API: the same queries and the same rule, so the same rows."""
+    return changes_table(since, queries.export_commitments(cur, scope, today), queries.export_ratings(cur, scope, today),
+                         queries.export_progress(cur, scope, today), queries.export_events(cur, scope, today),
+                         queries.export_milestones(cur, scope, today), language(lang), today)

@@ -62,7 +62,6 @@ by_assessor as (
            max(status_date) filter (where assessor = 'civil_society') as cso_status_date,
            max(status_code) filter (where assessor = 'support_unit') as su_status,
            max(status_date) filter (where assessor = 'support_unit') as su_status_date,
-           count(distinct status_code) > 1 as assessors_disagree,
            -- the most recent dated status wins; on a tie the more independent assessor
            arg_max(status_code, struct_pack(d := coalesce(status_date, date '0001-01-01'),
                    p := case assessor when 'irm' then 3 when 'support_unit' then 2
@@ -73,6 +72,15 @@ by_assessor as (
                                       when 'civil_society' then 1 else 0 end)) as current_status_assessor
     from statuses
     group by commitment_id
+),
+-- assessors disagree when their statements about the same subject (the commitment, or one milestone)
+-- and the same period give different statuses; statements about different things never disagree
+disagreements as (
+    select distinct commitment_id
+    from progress_update
+    where status_code is not null
+    group by commitment_id, subject_type, subject_id, period
+    having count(distinct status_code) > 1
 ),
 last_update as (
     select commitment_id, max(period_end) as last_update_date, count(*) as count_updates
@@ -110,13 +118,14 @@ select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.mem
        a.current_status,
        case when a.current_status is not null then a.current_status_date end as current_status_date,
        a.current_status_assessor,
-       coalesce(a.assessors_disagree, false) as assessors_disagree
+       d.commitment_id is not null as assessors_disagree
 from commitment c
 left join member mb on mb.member_code = c.member_code
 left join action_plan p on p.action_plan_id = c.action_plan_id
 left join (select * from watchlist where list_name = 'priority') w on w.commitment_id = c.commitment_id
 left join irm_best i on i.commitment_id = c.commitment_id
 left join by_assessor a on a.commitment_id = c.commitment_id
+left join disagreements d on d.commitment_id = c.commitment_id
 left join last_update u on u.commitment_id = c.commitment_id
 left join milestones ms on ms.commitment_id = c.commitment_id
 left join tags t on t.commitment_id = c.commitment_id;
