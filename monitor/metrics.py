@@ -73,3 +73,35 @@ def _results(row: dict, lang: str) -> str | None:
 def _next_due(row: dict, lang: str) -> str | None:
     nxt = row.get("next_due_date")
     return t("raise.next_due", lang, date=fmt_date(nxt, lang)) if _known(nxt) else None
+
+
+PACE_MIN_MILESTONES = 3  # fewer milestones with a recorded status than this: not enough data
+PACE_MIN_ELAPSED = 0.1  # less of the plan's time gone than this: too early to say
+WILSON_Z = 1.2816  # an 80% interval: a range to discuss, not a verdict
+
+
+def pace(row: dict, today: date) -> dict:
+    """Where a plan is heading by its end date at its pace so far, as a range of the share of milestones
+    complete, with the figures it rests on; 'not_enough_data' where that is the truth.
+
+    The rate is complete / with-a-status (the others say nothing); at its end, the projection is that rate
+    divided by the share of the plan's time gone, an 80% Wilson interval around it, capped at 100%."""
+    n, done = int(row.get("milestones_with_status") or 0), int(row.get("milestones_closed") or 0)
+    start, end = _day(row.get("plan_start")), _day(row.get("plan_end"))
+    basis = {"milestones_with_status": n, "milestones_closed": done, "milestones": int(row.get("milestones") or 0)}
+    if n < PACE_MIN_MILESTONES or not start or not end or end <= start:
+        return {"verdict": "not_enough_data", "low": None, "high": None, "elapsed": None, **basis}
+    elapsed = min(max((today - start).days / (end - start).days, 0.0), 1.0)
+    if elapsed < PACE_MIN_ELAPSED:
+        return {"verdict": "not_enough_data", "low": None, "high": None, "elapsed": elapsed, **basis}
+    low, high = _wilson(done, n)
+    verdict = "ended" if elapsed >= 1 else "projection"
+    return {"verdict": verdict, "low": min(low / elapsed, 1.0), "high": min(high / elapsed, 1.0),
+            "elapsed": elapsed, **basis}
+
+
+def _wilson(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    spread = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(centre - spread, 0.0), min(centre + spread, 1.0)

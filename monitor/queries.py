@@ -366,3 +366,88 @@ def link_checks(cur, urls: list[str] | None = None) -> pd.DataFrame:
     return cur.execute("""select url, outcome, status_code, final_url, final_status, checked_at, detail
                           from link_check where ? is null or url in (select unnest(?::text[]))
                           order by url""", [urls, urls]).df()
+
+
+# signals: who has gone quiet, and where each plan is heading
+
+STALENESS_GROUPS = {"member": ("member_code", "member_name"), "lead": ("lead_institution", "lead_institution")}
+
+
+def staleness(cur, f: Filters, by: str = "member", today: date | None = None) -> pd.DataFrame:
+    """Per member or lead institution, worst first: days since the last statement, the share of commitments
+    with no statement in the last 6 and 12 months, and milestones completed against those due by today."""
+    if by not in STALENESS_GROUPS:
+        raise ValueError(f"cannot group staleness by {by}")
+    key, name = STALENESS_GROUPS[by]
+    w = where(cur, f)
+    sql = f"""with c as (select * from {RATED} where {w.sql}),
+              said as (select commitment_id, max(period_end) as last_statement from progress_update group by 1),
+              due as (select commitment_id, count(*) as due, count(*) filter (where is_closed) as done
+                      from mart_milestone_status where due_date < $today group by 1)
+              select c.{key} as group_id, any_value(c.{name}) as group_name, count(*) as commitments,
+                     max(s.last_statement) as last_statement,
+                     datediff('day', max(s.last_statement), $today) as days_since_statement,
+                     avg((s.last_statement is null or s.last_statement < $today - interval 6 month)::int)
+                         as share_silent_6m,
+                     avg((s.last_statement is null or s.last_statement < $today - interval 12 month)::int)
+                         as share_silent_12m,
+                     coalesce(sum(d.due), 0) as milestones_due, coalesce(sum(d.done), 0) as milestones_done
+              from c left join said s using (commitment_id) left join due d using (commitment_id)
+              group by all
+              order by days_since_statement desc nulls first, share_silent_12m desc, commitments desc, group_id"""
+    return _run(cur, sql, w.params, today)
+
+
+def plan_pace(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """Per plan: its dates, milestones with a recorded status and how many of them are complete (the figures
+    a projection rests on: see monitor.metrics.pace)."""
+    w = where(cur, f)
+    sql = f"""with c as (select * from {RATED} where {w.sql})
+              select c.action_plan_id, any_value(c.member_name) as member_name, any_value(c.plan_number) as plan_number,
+                     min(c.start_date) as plan_start, max(c.end_date) as plan_end,
+                     count(distinct c.commitment_id) as commitments,
+                     count(m.milestone_id) as milestones,
+                     count(m.status_code) as milestones_with_status,
+                     count(*) filter (where m.is_closed) as milestones_closed
+              from c left join mart_milestone_status m using (commitment_id)
+              group by all order by c.action_plan_id"""
+    return _run(cur, sql, w.params, today)
+
+
+def timeline(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame:
+    """One commitment's story on one time axis: dated events (its own and its member's), milestone windows
+    and due dates, progress statements by assessor and subject, IRM reports, the watchlist date, the end date."""
+    sql = """
+        with c as (select * from commitment_status_on($today) where commitment_id = $id)
+        select 'event' as lane, e.event_date as start_date, null::date as end_date, e.title as label,
+               e.title_es as label_es, e.category as detail, e.actor as who, null as status, false as is_overdue,
+               e.source_url
+        from event e, c
+        where e.event_date is not null
+          and (e.commitment_id = c.commitment_id or (e.commitment_id is null and e.member_code = c.member_code))
+        union all
+        select 'milestone', coalesce(m.start_date, m.due_date), m.due_date, m.title, null,
+               'milestone ' || coalesce(m.seq::text, ''), m.responsible, m.status_code, m.is_overdue, m.source_url
+        from milestone_status_on($today) m where m.commitment_id = $id and m.due_date is not null
+        union all
+        select 'statement', p.period_end, null, coalesce(p.narrative, p.status_raw), p.narrative_es,
+               case when p.subject_type = 'milestone' then 'milestone ' || coalesce(m.seq::text, '')
+                    else 'commitment' end,
+               p.assessor, p.status_code, false, p.source_url
+        from progress_update p
+        left join milestone m on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
+        where p.commitment_id = $id and p.period_end is not null
+        union all
+        select 'irm', max(a.as_of), null, a.report, null, string_agg(distinct a.indicator, ', ' order by a.indicator),
+               'irm', max(a.value_code) filter (where a.indicator = 'completion'), false, any_value(a.source_url)
+        from assessment a
+        where a.subject_type = 'commitment' and a.subject_id = $id and a.assessor = 'irm' and a.as_of is not null
+        group by a.report
+        union all
+        select 'watch', watched_since, null, watch_reason, watch_reason_es, null, 'support_unit', null, false, null
+        from c where is_watched and watched_since is not null
+        union all
+        select 'deadline', end_date, null, end_date_raw, null, null, null, current_status, rag = 'overdue', ogp_url
+        from c where end_date is not null
+        order by start_date, lane, label"""
+    return _run(cur, sql, {"id": commitment_id}, today)
