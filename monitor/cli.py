@@ -216,7 +216,7 @@ def _print_report(report) -> None:
 
 
 def cmd_template(args) -> int:
-    from loaders import nap_workbook
+    from monitor.export import template as nap_workbook  # writes the blank NAP workbook
 
     if args.out.suffix.lower() != ".xlsx":
         say(f"error: the template is an Excel workbook; name it .xlsx, not {args.out.name}")
