@@ -1,6 +1,6 @@
 """A National Action Plan as a government fills OGP's template: a 'Commitments' sheet and a 'Milestones'
 sheet (or 'Compromisos' / 'Hitos'), with English or Spanish headers. Each sheet may also come alone as
-a CSV (kinds nap_commitments / nap_milestones). write_template() makes the blank workbook to fill in.
+a CSV (kinds nap_commitments / nap_milestones). monitor.export.template writes the blank workbook to fill in.
 """
 from __future__ import annotations
 
@@ -263,100 +263,3 @@ def _commitment_of(check: Checker, row: int, r: dict[str, str], numbers: dict[st
         why = "is not in the Commitments sheet" if not found else f"is used by {len(found)} commitments"
         check.error(row, "number", f"commitment number {number!r} {why}; give the commitment_id", number)
     return found[0] if len(found) == 1 else ""
-
-
-# ---------------------------------------------------------------- template
-
-HELP = {
-    "commitment_id": ("OGP's commitment id if it has one; leave blank and the monitor uses <action_plan_id>-<number>",
-                      "ID de OGP del compromiso si existe; si se deja vacío se usa <id del plan>-<número>", "MX0081"),
-    "action_plan_id": ("OGP's action plan id", "ID del plan de acción en OGP", "AP_MEX04"),
-    "action_plan_title": ("Title of the action plan", "Título del plan de acción", "Cuarto Plan de Acción 2019-2021"),
-    "description_es": ("Description in Spanish", "Descripción en español", ""),
-    "member_code": ("OGP member code", "Código del miembro en OGP", "MEX"),
-    "member_name": ("Country or locality name", "Nombre del país o gobierno local", "Mexico"),
-    "plan_number": ("Which action plan of this member (1, 2, 3...)", "Número del plan de acción (1, 2, 3...)", "4"),
-    "number": ("Commitment number as printed in the plan (required when commitment_id is blank)",
-               "Número del compromiso como aparece en el plan (obligatorio si no hay ID)", "7"),
-    "title": ("Commitment title (up to 1,000 characters)", "Título del compromiso (hasta 1,000 caracteres)",
-              "Democratic controls over state surveillance"),
-    "title_es": ("Title in Spanish, if the plan has one", "Título en español", "Controles democráticos a la "
-                 "intervención de comunicaciones privadas"),
-    "description": ("What the commitment will do", "Qué hará el compromiso", ""),
-    "lead_institution": ("Lead implementing institution", "Institución responsable de implementar", "SFP"),
-    "supporting_institutions": ("Other government and civil-society actors", "Otros actores de gobierno y sociedad "
-                                "civil", "R3D; Article 19"),
-    "theme": ("Theme as written in the plan", "Tema como aparece en el plan", "Digital rights"),
-    "start_date": ("Start date: YYYY-MM-DD or an Excel date", "Fecha de inicio: AAAA-MM-DD o fecha de Excel",
-                   "2019-12-10"),
-    "end_date": ("End date: YYYY-MM-DD or an Excel date", "Fecha de término: AAAA-MM-DD o fecha de Excel",
-                 "2022-04-30"),
-    "policy_areas": ("Policy areas, separated by ;", "Áreas de política separadas por ;", "Justice; Digital rights"),
-    "ogp_url": ("Link to the commitment on opengovpartnership.org", "Enlace al compromiso en el sitio de OGP", ""),
-    "source_url": ("Where this information was published", "Dónde se publicó esta información", ""),
-    "notes": ("Anything else", "Otras observaciones", ""),
-    "milestone_id": ("Your id for the milestone; blank gives <commitment_id>.<seq>",
-                     "ID del hito; si se deja vacío se usa <id del compromiso>.<orden>", "MX0081.1"),
-    "parent_milestone_id": ("For an activity or indicator: the milestone it belongs to",
-                            "Para una actividad o indicador: el hito al que pertenece", ""),
-    "level": ("milestone, activity, indicator or objective", "hito, actividad, indicador u objetivo", "milestone"),
-    "seq": ("Order within the commitment (1, 2, 3...)", "Orden dentro del compromiso (1, 2, 3...)", "1"),
-    "responsible": ("Who delivers it", "Quién lo entrega", "SFP"),
-    "due_date": ("Due date: YYYY-MM-DD or an Excel date", "Fecha límite: AAAA-MM-DD o fecha de Excel", "2021-08-31"),
-}
-
-
-def write_template(path: Path | str) -> Path:
-    """A blank workbook to fill in: both sheets with styled, frozen headers, a level drop-down, and an
-    'Instructions' sheet explaining every column in English and Spanish (examples live there, not in the data)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    book = Workbook()
-    book.remove(book.active)
-    for spec in (COMMITMENTS, MILESTONES):
-        sheet = book.create_sheet(spec.name)
-        sheet.append([c.name for c in spec.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="1F4E79")
-            sheet.column_dimensions[cell.column_letter].width = max(14, len(cell.value) + 4)
-        sheet.freeze_panes = "A2"
-    levels = DataValidation(type="list", formula1='"milestone,activity,indicator,objective"', allow_blank=True)
-    book[MILESTONES.name].add_data_validation(levels)
-    levels.add(f"{_letter(MILESTONES, 'level')}2:{_letter(MILESTONES, 'level')}5000")
-    _instructions(book.create_sheet("Instructions"))
-    path = Path(path)
-    book.save(path)
-    return path
-
-
-def _letter(spec: SheetSpec, column: str) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter([c.name for c in spec.columns].index(column) + 1)
-
-
-def _instructions(sheet) -> None:
-    from openpyxl.styles import Font
-
-    sheet.append(["How to fill in this workbook / Cómo llenar este libro"])
-    sheet.append(["One row per commitment on 'Commitments' and one row per milestone on 'Milestones'. Keep the "
-                  "header row; the Spanish headers (Compromisos, Hitos, Título, Fecha de inicio...) also work. "
-                  "Type dates as YYYY-MM-DD. Columns marked 'yes' are required."])
-    sheet.append(["Una fila por compromiso en 'Commitments' y una por hito en 'Milestones'. Conserve la fila de "
-                  "encabezados. Escriba las fechas como AAAA-MM-DD. Las columnas marcadas 'sí' son obligatorias."])
-    sheet.append([])
-    sheet.append(["Sheet / Hoja", "Column / Columna", "Required / Obligatoria", "Explanation", "Explicación",
-                  "Example / Ejemplo", "Also accepted / También se acepta"])
-    for cell in sheet[5]:
-        cell.font = Font(bold=True)
-    for spec in (COMMITMENTS, MILESTONES):
-        for c in spec.columns:
-            en, es, example = HELP.get(c.name, ("", "", ""))
-            sheet.append([spec.name, c.name, "yes / sí" if c.required else "", en, es, example,
-                          "; ".join((*c.en, *c.es))])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for letter, width in zip("ABCDEFG", (14, 24, 12, 60, 60, 30, 60)):
-        sheet.column_dimensions[letter].width = width

@@ -299,7 +299,7 @@ def cmd_clear(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from loaders import nap_workbook
+    from monitor.export import template as nap_workbook  # writes the blank NAP workbook
 
     if args.out.suffix.lower() != ".xlsx":
         say(f"error: the template is an Excel workbook; name it .xlsx, not {args.out.name}")

@@ -11,6 +11,7 @@ import pytest
 from loaders import detect, nap_workbook, progress
 from loaders.batch import InvalidFile
 from monitor import db, store
+from monitor.export.template import write_template
 
 CANADA = Path(__file__).resolve().parent / "data" / "canada_nap5_tracker_example_en.csv"
 
@@ -183,12 +184,14 @@ def test_events_and_watchlist(con):
 
 
 def test_template_is_helpful_and_its_blank_form_imports_nothing(tmp_path):
-    path = nap_workbook.write_template(tmp_path / "template.xlsx")
+    path = write_template(tmp_path / "template.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Commitments", "Milestones", "Instructions"]
     assert book["Commitments"].freeze_panes == "A2" and book["Commitments"]["A1"].font.bold
     assert book["Milestones"].data_validations.dataValidation[0].formula1 == '"milestone,activity,indicator,objective"'
-    assert "Fecha de inicio" in str([c.value for c in book["Instructions"]["G"]])
+    assert "Fecha de inicio" in str([c.value for c in book["Instructions"]["F"]])  # also accepted
+    assert [c.value for c in book["Instructions"][4]] == ["Sheet", "Column", "Required", "Explanation", "Example",
+                                                         "Also accepted"]
     assert [p.expected for p in nap_workbook.load(path.read_bytes(), "template.xlsx").errors] == [
         "no data rows below the header (row 1); an empty import would change nothing"]
     book["Commitments"].append(["", "AP_TST01", "TST", "Testland", None, 1, "1", "Open contracting", *[None] * 6,
@@ -196,6 +199,20 @@ def test_template_is_helpful_and_its_blank_form_imports_nothing(tmp_path):
     filled = nap_workbook.load(f.xlsx(book), "filled.xlsx")
     assert filled.ok and f.stored(filled, "commitment")[0]["commitment_id"] == "AP_TST01-1"
     assert "milestone" not in filled.tables
+
+
+def test_spanish_template_explains_in_spanish_with_the_same_headers(tmp_path):
+    english = openpyxl.load_workbook(write_template(tmp_path / "en.xlsx"))
+    spanish = openpyxl.load_workbook(write_template(tmp_path / "es.xlsx", lang="es"))
+    assert spanish.sheetnames == ["Commitments", "Milestones", "Instrucciones"]
+    for sheet in ("Commitments", "Milestones"):
+        assert [c.value for c in spanish[sheet][1]] == [c.value for c in english[sheet][1]]
+    rows = {(r[0], r[1]): r for r in spanish["Instrucciones"].iter_rows(min_row=5, values_only=True)}
+    assert rows[("Commitments", "title")][2:4] == ("sí", "Título del compromiso (hasta 1,000 caracteres)")
+    assert rows[("Milestones", "title")][3] == "Qué se entregará (hasta 5,000 caracteres)"
+    assert rows[("Commitments", "description")][4] is None  # no example rather than a key name
+    assert nap_workbook.load((tmp_path / "es.xlsx").read_bytes(), "es.xlsx").errors[0].expected.startswith(
+        "no data rows below the header")
 
 
 def test_unknown_kind_is_refused_with_the_known_ones():
