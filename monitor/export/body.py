@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from monitor.export import safe
 from monitor.export.frames import DATE, DATETIME, INT, LONG, NUMBER, URL, Table, as_date, is_missing
 from monitor.export.styles import DATE_FORMAT, DATETIME_FORMAT, LINK_FONT, WRAP
+from monitor.links import is_web_url
 
 COMPRESSION = 1  # zlib level: level 6 took 3x longer for a package only ~15% smaller
 EPOCH = date(1899, 12, 30)  # Excel's day zero in the 1900 date system (dates after 1900-03-01)
@@ -106,7 +107,7 @@ class BodyRenderer:
 
     def _url(self, ref: str, value) -> str:
         text = str(value)
-        if not safe.is_web_url(text):
+        if not is_web_url(text):
             return self._text(ref, text)
         self.links.append((ref, text))
         return self._text(ref, text, style="link")

@@ -1,15 +1,13 @@
-"""The export boundary: imported text leaves the monitor as inert text, never a formula or a live link.
+"""The export boundary: imported text leaves the monitor as inert text, never a formula.
 
 Sanitising happens here, at the moment of writing, not in the database: the stored text stays exactly
-as published, and every writer (xlsx, CSV) applies the rule for its own format.
-See shared/docs/ENGINEERING.md section 4.3 and RELIABILITY.md rows 44-46.
+as published, and every writer (xlsx, CSV) applies the rule for its own format. Which text may become a
+link is monitor/links.py's rule, the same as the dashboard's.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from urllib.parse import urlsplit
 
 # A spreadsheet reads a cell that starts with one of these as a formula (or as the start of one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -58,28 +56,3 @@ def fit_cell(text: str, marker: str) -> tuple[str, bool]:
 def csv_text(text: str) -> str:
     """OWASP ASVS 1.2.10: a cell that a spreadsheet would evaluate gets a leading single quote."""
     return "'" + text if looks_like_formula(text) else text
-
-
-@lru_cache(maxsize=65536)
-def is_web_url(text: str | None) -> bool:
-    """Only a single, well-formed http(s) address may become a clickable link."""
-    if not text or not text[:8].lower().startswith(("http://", "https://")) or len(text) > 2000:
-        return False
-    if any(ch.isspace() for ch in text) or ILLEGAL_CHARACTERS.search(text):
-        return False
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
-
-
-URL_PATTERN = re.compile(r"https?://[^\s;,<>\"']+", re.IGNORECASE)
-
-
-def web_urls(text: str | None) -> list[str]:
-    """Every http(s) address in a field that may hold several ("url1; url2"), in order, once each."""
-    if not isinstance(text, str):
-        return []
-    found = URL_PATTERN.findall(text)
-    return [u for u in dict.fromkeys(u.rstrip(".)") for u in found) if is_web_url(u)]

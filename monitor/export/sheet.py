@@ -28,6 +28,7 @@ from monitor.export.styles import (
     WRAP,
 )
 from monitor.i18n import t
+from monitor.links import is_web_url
 
 WIDTH = {DATE: 12, DATETIME: 17, INT: 10, NUMBER: 10}
 MAX_WIDTH = {LONG: 60, URL: 45}
@@ -97,7 +98,7 @@ class CellWriter:
 
     def link(self, row: int, col: int, url: str) -> None:
         """A clickable link only for one well-formed http(s) address; anything else stays plain text."""
-        is_link = safe.is_web_url(url)
+        is_link = is_web_url(url)
         cell = self.text(row, col, url, link=is_link)
         if cell is not None and is_link:
             cell.hyperlink = url
