@@ -30,13 +30,44 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+UI_FILES = python_files("app_pages") + python_files("webui") + [ROOT / "dashboard.py"]
+# vocabulary <- loaders <- monitor <- webui <- app_pages: a layer imports only the layers to its left
+LAYERS = ("vocabulary", "loaders", "monitor", "webui", "app_pages")
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_imports_run_one_way(layer):
+    above = LAYERS[LAYERS.index(layer) + 1:]
+    for path in python_files(layer):
+        wrong = {m for m in imported_modules(path) if m.split(".")[0] in above}
+        assert not wrong, f"{path.relative_to(ROOT)} imports {wrong}"
+
+
+def test_only_the_dashboard_imports_streamlit_and_only_webui_holds_the_database():
+    for path in python_files("vocabulary") + python_files("loaders") + python_files("monitor"):
+        assert "streamlit" not in {m.split(".")[0] for m in imported_modules(path)}, path.relative_to(ROOT)
+    for path in python_files("app_pages") + [ROOT / "dashboard.py"]:
+        text = path.read_text(encoding="utf-8")
+        assert "duckdb" not in {m.split(".")[0] for m in imported_modules(path)}, path.name
+        assert "cursor(" not in text and "connection(" not in text, f"{path.name} holds a database cursor"
+
+
+def test_page_files_and_urls_come_from_the_registry():
+    """webui/pages.py names every page file and URL; a page that spells one out breaks on a rename."""
+    for path in UI_FILES:
+        if path.name != "pages.py":
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"[\"']/?(app_pages/|views/|/commitment\?)", text), path.relative_to(ROOT)
+    assert not (ROOT / "pages").exists(), "a pages/ folder switches Streamlit to its legacy multipage mode"
+
+
 @pytest.mark.parametrize("path", python_files("loaders"), ids=lambda p: p.name)
 def test_loaders_never_touch_the_database(path):
     touched = {m for m in imported_modules(path) if m.startswith(("monitor.db", "monitor.store"))}
     assert not touched, f"{path.name} imports {touched}: loaders must stay pure"
 
 
-@pytest.mark.parametrize("path", python_files("views") + [ROOT / "dashboard.py"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", python_files("app_pages") + [ROOT / "dashboard.py"], ids=lambda p: p.name)
 def test_pages_hold_no_sql_and_no_raw_html(path):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"\.execute\(|\bselect\s+.+\s+from\s", text, re.I | re.S), f"SQL in {path.name}"
@@ -45,7 +76,7 @@ def test_pages_hold_no_sql_and_no_raw_html(path):
 
 def test_one_chart_library():
     """Charts are plain Vega-Lite specs drawn by st.vega_lite_chart; Plotly is not a dependency any more."""
-    for path in python_files("views") + python_files("monitor") + [ROOT / "dashboard.py"]:
+    for path in UI_FILES + python_files("monitor"):
         assert not {m for m in imported_modules(path) if m.split(".")[0] in ("plotly", "altair")}, path.name
         assert "plotly_chart(" not in path.read_text(encoding="utf-8"), path.name
     assert "plotly" not in (ROOT / "requirements.txt").read_text().lower()
