@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from webui import filters, first_run, pages
+from webui import data, filters, first_run, pages
 from webui.language import language_switch, tr
 
 # a file, not a ":material/..." icon: Streamlit fetches those favicons from Google's servers, which fails offline
@@ -15,6 +15,7 @@ st.set_page_config(page_title=tr("app.title"), page_icon=Path(__file__).parent /
 
 language_switch()
 first_run.ensure_database()
+data.start_run()
 page = pages.navigation()
 filters.visit(page.url_path)
 st.sidebar.caption(tr("app.title"))

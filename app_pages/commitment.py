@@ -12,7 +12,7 @@ from monitor.links import first_web_url, is_web_url
 from monitor.metrics import what_to_raise
 from vocabulary.status import LATEST_READING
 from webui.components import fmt, highlight_rows, md, md_link, rag_badge, with_status_colours
-from webui.data import plain, read
+from webui.data import plain, read, view
 from webui.downloads import download_table
 from webui.filters import current_filters
 from webui.language import lang, tr
@@ -82,14 +82,15 @@ def facts(row: dict) -> None:
             st.text(description)
 
 
-def ratings(commitment_id: str) -> None:
-    """Every IRM rating with the label as published, its reading and definition here, or why it is missing."""
+def ratings(commitment_id: str) -> pd.DataFrame | None:
+    """Every IRM rating with the label as published, its reading and definition here, or why it is missing.
+    Returns the table for its download (None when there are no ratings)."""
     lg = lang()
     data = read("assessments", commitment_id)
     st.subheader(tr("commitment.ratings"))
     if data.empty:
         st.info(tr("empty.ratings"))
-        return
+        return None
     label = data[f"label_{lg}"].fillna(data["label_en"])
     definition = data[f"definition_{lg}"].fillna(data["definition_en"])
     shown = pd.DataFrame({
@@ -106,7 +107,7 @@ def ratings(commitment_id: str) -> None:
     })
     st.dataframe(shown, hide_index=True, key="ratings_table",
                  column_config={tr("col.definition"): st.column_config.TextColumn(width="large")})
-    download_table(shown, f"{commitment_id}_ratings", key="dl_ratings")
+    return shown
 
 
 def source_text(r: dict) -> str:
@@ -211,12 +212,13 @@ def evidence(data: pd.DataFrame) -> None:
         st.markdown(f"- {md(period)}: {md_link(line)}")
 
 
-def events(commitment_id: str) -> None:
+def events(commitment_id: str) -> pd.DataFrame | None:
+    """Dated events with a link to each one's first source; returns the table for its download."""
     data = read("events", commitment_id)
     st.subheader(tr("commitment.events"))
     if data.empty:
         st.info(tr("empty.events"))
-        return
+        return None
     shown = pd.DataFrame({
         tr("col.date"): [fmt(d) if d == d and d is not None else raw
                          for d, raw in zip(data["event_date"], data["date_raw"])],
@@ -230,9 +232,10 @@ def events(commitment_id: str) -> None:
         tr("col.event"): st.column_config.TextColumn(width="large"),
         tr("col.link"): st.column_config.LinkColumn(display_text=tr("commitment.open_source")),
     })
-    download_table(shown, f"{commitment_id}_events", key="dl_events")
+    return shown
 
 
+@view
 def sources(commitment_id: str) -> None:
     data = read("sources", commitment_id)
     with st.expander(tr("commitment.sources"), expanded=False):
@@ -242,22 +245,37 @@ def sources(commitment_id: str) -> None:
         }), hide_index=True, key="sources_table")
 
 
+@view
+def story(commitment_id: str) -> pd.DataFrame | None:
+    """Status, who says so, the facts and every IRM rating; returns the ratings table for its download."""
+    row = plain(read("commitment", commitment_id))
+    header(row)
+    status_line(row)
+    facts(row)
+    return ratings(commitment_id)
+
+
+@view
+def history(commitment_id: str) -> pd.DataFrame | None:
+    """Milestones, progress by assessor, evidence and dated events; returns the events table for its download."""
+    milestones(commitment_id)
+    progress(commitment_id)
+    return events(commitment_id)
+
+
 commitment_id = chosen_id()
 if commitment_id is None:
     st.title(tr("nav.commitment"))
     st.info(tr("empty.database"))
     st.stop()
-found = read("commitment", commitment_id)
-if found is None:
+if read("commitment", commitment_id) is None:
     st.title(tr("nav.commitment"))
     st.warning(tr("commitment.not_found", id=commitment_id))
     st.stop()
-row = plain(found)
-header(row)
-status_line(row)
-facts(row)
-ratings(commitment_id)
-milestones(commitment_id)
-progress(commitment_id)
-events(commitment_id)
+rated = story(commitment_id)
+if rated is not None:
+    download_table(rated, f"{commitment_id}_ratings", key="dl_ratings")
+dated = history(commitment_id)
+if dated is not None:
+    download_table(dated, f"{commitment_id}_events", key="dl_events")
 sources(commitment_id)

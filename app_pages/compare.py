@@ -10,7 +10,7 @@ from monitor.i18n import plan_label
 from vocabulary.status import COLOURS
 from webui import pages
 from webui.components import id_column, rag_text, with_status_colours
-from webui.data import is_empty_database, read
+from webui.data import is_empty_database, read, view
 from webui.downloads import download_table
 from webui.filters import sidebar_filters
 from webui.language import lang, tr
@@ -37,17 +37,43 @@ def figures_table(data: pd.DataFrame, label: pd.Series) -> pd.DataFrame:
     })
 
 
-def show(data: pd.DataFrame, label: pd.Series, key: str) -> None:
+@view
+def figures(scope, by: str, key: str) -> pd.DataFrame | None:
+    """The status mix per plan or member as bars, and the figures table; returns the table for its download."""
+    data = read("compare", scope, by)
     if data.empty:
         st.info(tr("empty.filters"))
-        return
+        return None
+    if by == "action_plan_id":
+        plans = {p[0]: plan_label(p, lang()) for p in read("filter_options")["plans"]}
+        label = data["action_plan_id"].map(lambda p: plans.get(p, p))
+    else:
+        label = data["member_name"].fillna(data["member_code"])
     words = {colour: tr(f"overview.{colour}") for colour in COLOURS}
     titles = (tr("compare.group"), tr("col.status"), tr("overview.count"))
     segments, spec = charts.status_mix(data, label, words, titles)
     st.vega_lite_chart(segments, spec, key=f"chart_{key}", alt=tr("compare.chart", what=tr(f"compare.{key}")))
     table = figures_table(data, label)
     st.dataframe(table, hide_index=True, key=f"table_{key}")
-    download_table(table, f"compare_{key}", key=f"dl_{key}")
+    return table
+
+
+def show(scope, by: str, key: str) -> None:
+    table = figures(scope, by, key)
+    if table is not None:
+        download_table(table, f"compare_{key}", key=f"dl_{key}")
+
+
+@view
+def area_commitments(scope) -> None:
+    rows = read("commitments", scope, limit=500)
+    table = pd.DataFrame({
+        tr("col.id"): rows["commitment_id"].map(pages.commitment_href),
+        tr("col.status"): rows["rag"].map(rag_text),
+        tr("col.member"): rows["member_name"], tr("col.title"): rows["title"],
+    })
+    st.dataframe(with_status_colours(table, tr("col.status"), rows["rag"]), hide_index=True,
+                 key="area_commitments", column_config={tr("col.id"): id_column()})
 
 
 def plans_over_time(filters, options) -> None:
@@ -55,14 +81,11 @@ def plans_over_time(filters, options) -> None:
     default = list(members).index(FAVOURITE_MEMBER) if FAVOURITE_MEMBER in members else 0
     member = st.selectbox(tr("filters.member"), list(members), index=default, format_func=members.get,
                           key="compare_member")
-    data = read("compare", replace(filters, member=(member,)), "action_plan_id")
-    plans = {p[0]: plan_label(p, lang()) for p in options["plans"]}
-    show(data, data["action_plan_id"].map(lambda p: plans.get(p, p)), "plans")
+    show(replace(filters, member=(member,)), "action_plan_id", "plans")
 
 
 def members_side_by_side(filters) -> None:
-    data = read("compare", filters, "member_code")
-    show(data, data["member_name"].fillna(data["member_code"]), "members")
+    show(filters, "member_code", "members")
 
 
 def policy_area(filters, options) -> None:
@@ -73,16 +96,8 @@ def policy_area(filters, options) -> None:
     default = next((areas.index(a) for a in FAVOURITE_AREAS if a in areas), 0)
     area = st.selectbox(tr("filters.policy_area"), areas, index=default, key="compare_area")
     scoped = replace(filters, policy_area=(area,))
-    data = read("compare", scoped, "member_code")
-    show(data, data["member_name"].fillna(data["member_code"]), "area")
-    rows = read("commitments", scoped, limit=500)
-    table = pd.DataFrame({
-        tr("col.id"): rows["commitment_id"].map(pages.commitment_href),
-        tr("col.status"): rows["rag"].map(rag_text),
-        tr("col.member"): rows["member_name"], tr("col.title"): rows["title"],
-    })
-    st.dataframe(with_status_colours(table, tr("col.status"), rows["rag"]), hide_index=True,
-                 key="area_commitments", column_config={tr("col.id"): id_column()})
+    show(scoped, "member_code", "area")
+    area_commitments(scoped)
 
 
 st.title(tr("compare.title"))

@@ -7,7 +7,7 @@ from monitor.i18n import band_label, completion_label, in_language, plan_label
 from vocabulary.status import AMBITION_BANDS, COMPLETION_CODES, RAG_STATUSES, RESULTS_BANDS
 from webui import pages
 from webui.components import id_column, rag_text, watch_card, with_status_colours
-from webui.data import is_empty_database, plain, read
+from webui.data import is_empty_database, plain, read, view
 from webui.downloads import download_table
 from webui.filters import sidebar_filters
 from webui.language import lang, tr
@@ -104,7 +104,8 @@ def heatmap(f) -> None:
     st.vega_lite_chart(cells, spec, key="chart_heatmap", alt=tr("overview.heatmap"))
 
 
-def table(f) -> None:
+def table(f) -> pd.DataFrame:
+    """The commitments table; returns it as the CSV download has it (plain ids, not links)."""
     lg = lang()
     rows = read("commitments", f, limit=2000)
     total = read("count_commitments", f)
@@ -123,7 +124,26 @@ def table(f) -> None:
     st.subheader(tr("overview.table", shown=f"{len(rows):,}", total=f"{total:,}"))
     st.dataframe(with_status_colours(shown, tr("col.status"), rows["rag"]), hide_index=True, key="commitments_table",
                  column_config={tr("col.id"): id_column(), tr("col.title"): st.column_config.TextColumn(width="large")})
-    download_table(shown.assign(**{tr("col.id"): rows["commitment_id"]}), "commitments", key="dl_commitments")
+    return shown.assign(**{tr("col.id"): rows["commitment_id"]})
+
+
+@view
+def portfolio(f) -> pd.DataFrame | None:
+    """Everything below the title for these filters; the table for its download, or None when nothing matches."""
+    figures = read("headline", f)
+    headline(figures)
+    if figures["commitments"] == 0:
+        st.warning(tr("empty.filters"))
+        return None
+    priority()
+    by = "action_plan_id" if figures["plans"] <= MANY else "member_code" if figures["members"] <= MANY else "region"
+    st.subheader(tr("overview.status_by", by=tr(f"overview.by_{by}")))
+    status_chart(f, by)
+    irm_charts(f, by)
+    st.subheader(tr("overview.heatmap"))
+    st.caption(tr("overview.heatmap_help"))
+    heatmap(f)
+    return table(f)
 
 
 st.title(tr("overview.title"))
@@ -133,17 +153,7 @@ if is_empty_database():
     st.info(tr("empty.database"))
     pages.link("data")
     st.stop()
-figures = read("headline", filters)
-headline(figures)
-if figures["commitments"] == 0:
-    st.warning(tr("empty.filters"))
+commitments = portfolio(filters)
+if commitments is None:
     st.stop()
-priority()
-by = "action_plan_id" if figures["plans"] <= MANY else "member_code" if figures["members"] <= MANY else "region"
-st.subheader(tr("overview.status_by", by=tr(f"overview.by_{by}")))
-status_chart(filters, by)
-irm_charts(filters, by)
-st.subheader(tr("overview.heatmap"))
-st.caption(tr("overview.heatmap_help"))
-heatmap(filters)
-table(filters)
+download_table(commitments, "commitments", key="dl_commitments")

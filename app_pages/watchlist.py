@@ -7,14 +7,15 @@ from monitor.i18n import in_language
 from monitor.metrics import what_to_raise
 from webui import pages
 from webui.components import fmt, id_column, rag_text, watch_card, with_status_colours
-from webui.data import plain, read
+from webui.data import plain, read, view
 from webui.downloads import download_table
 from webui.language import lang, tr
 
 FLAGSHIP = "MX0081"
 
 
-def table(rows: list[dict]) -> None:
+def table(rows: list[dict]) -> pd.DataFrame:
+    """The watchlist as a table; returns it as the CSV download has it (plain ids, not links)."""
     lg = lang()
     shown = pd.DataFrame({
         "#": range(1, len(rows) + 1),
@@ -33,8 +34,7 @@ def table(rows: list[dict]) -> None:
     st.dataframe(with_status_colours(shown, tr("col.status"), [r["rag"] for r in rows]), hide_index=True,
                  key="watchlist_table", column_config={
         tr("col.id"): id_column(), tr("raise.title"): st.column_config.TextColumn(width="large")})
-    download_table(shown.assign(**{tr("col.id"): [r["commitment_id"] for r in rows]}), "watchlist",
-                   key="dl_watchlist")
+    return shown.assign(**{tr("col.id"): [r["commitment_id"] for r in rows]})
 
 
 def cards(rows: list[dict]) -> None:
@@ -57,15 +57,24 @@ def flagship_note(rows: list[dict]) -> None:
                    overdue=mine["count_overdue_milestones"]))
 
 
+@view
+def watchlist() -> pd.DataFrame | None:
+    """The note on the flagship, a card per watched commitment and the table; None when nothing is watched."""
+    data = read("watchlist")
+    if data.empty:
+        st.info(tr("empty.watchlist"))
+        pages.link("data")
+        return None
+    watched = [plain(r) for r in data.to_dict("records")]
+    flagship_note(watched)
+    cards(watched)
+    st.subheader(tr("watchlist.table"))
+    return table(watched)
+
+
 st.title(tr("watchlist.title"))
 st.caption(tr("watchlist.help"))
-data = read("watchlist")
-if data.empty:
-    st.info(tr("empty.watchlist"))
-    pages.link("data")
+shown = watchlist()
+if shown is None:
     st.stop()
-watched = [plain(r) for r in data.to_dict("records")]
-flagship_note(watched)
-cards(watched)
-st.subheader(tr("watchlist.table"))
-table(watched)
+download_table(shown, "watchlist", key="dl_watchlist")

@@ -296,6 +296,33 @@ def test_compare_policy_area_across_members(db_file):
     assert len(members) >= 1
 
 
+# --- cached sections -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page, params", [(None, {}), ("watchlist", {}), ("commitment", {"id": FLAGSHIP}),
+                                          ("compare", {"lang": "es"})])
+def test_a_page_run_from_its_cache_shows_the_same(db_file, page, params):
+    """Page sections are cached with the elements they drew (webui.data.view): a second run replays them."""
+    at = open_page(pages.file(page) if page else None, **params)
+    said, tables, drawn, specs = texts(at), frames(at) + chart_data(at), len(at.get("vega_lite_chart")), charts(at)
+    at.run()
+    assert not at.exception
+    assert texts(at) == said and charts(at) == specs and len(at.get("vega_lite_chart")) == drawn
+    again = frames(at) + chart_data(at)
+    assert len(again) == len(tables)
+    for shown, before in zip(again, tables):
+        pd.testing.assert_frame_equal(shown, before)
+
+
+def test_an_import_shows_on_pages_already_cached(db_file):
+    at = open_page()
+    before = int(metric(at, "Commitments").replace(",", ""))
+    at.switch_page(pages.file("data")).run()
+    at.file_uploader[0].set_value(("atlantis.csv", ogp_export_csv(), "text/csv")).run()
+    at.button(key="import").click().run()
+    at.switch_page(pages.file("overview")).run()
+    assert int(metric(at, "Commitments").replace(",", "")) == before + 1
+
+
 # --- data ----------------------------------------------------------------------------------------
 
 def test_upload_valid_file_then_import(db_file):

@@ -1,9 +1,10 @@
 """Where pages get data: one DuckDB connection per database file and process, a new cursor per query (a
 shared connection gives wrong answers across threads), and named reads of monitor.queries cached by the
-database, its data version and the day.
+database, its data version and the day. Page sections that only draw are cached the same way (`view`).
 """
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import contextmanager, suppress
 from datetime import date
@@ -14,8 +15,10 @@ import streamlit as st
 
 from monitor import config, db, queries
 from monitor.filters import Filters
+from webui.language import lang
 
 WRITE_LOCK = threading.Lock()  # one write at a time per process: the dashboard is the single writer
+VERSION = "_data_version"  # session state: the data version this run reads at
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
@@ -44,24 +47,55 @@ def cursor():
         cur.close()
 
 
-def data_version() -> str:
-    """Read uncached on every call, so an import by any session or the CLI invalidates every cache key."""
+def start_run() -> str:
+    """Read the data version, once at the start of every run (the entry point calls this): an import by any
+    session changes it, so the next run of every session reads afresh. Returns it."""
     with cursor() as cur:
-        return queries.data_version(cur)
+        st.session_state[VERSION] = version = queries.data_version(cur)
+    return version
 
 
+def data_version() -> str:
+    return st.session_state.get(VERSION) or start_run()
+
+
+# Cache keys are the arguments' repr: Streamlit's own hashing walks a Filters field by field, type checks and all,
+# and cost more than the cached reads themselves. The arguments are plain values (Filters is a frozen dataclass of
+# strings and tuples), so their repr names them exactly; they travel unhashed, as underscore parameters.
 @st.cache_data(ttl="10m", show_spinner=False, max_entries=500)
-def _cached(path: str, version: str, today: date, name: str, args: tuple, kwargs: tuple):
+def _cached(path: str, version: str, today: date, name: str, key: str, _args: tuple, _kwargs: dict):
     function = getattr(queries, name)
     with cursor() as cur:
-        return function(cur, *args, **dict(kwargs))
+        return function(cur, *_args, **_kwargs)
 
 
 def read(name: str, *args, **kwargs):
     """Run monitor.queries.<name>(cursor, *args) through a cache keyed by database, data version and day."""
     if name.startswith("_") or not callable(getattr(queries, name, None)):
         raise ValueError(f"unknown query {name!r}")
-    return _cached(str(config.db_path()), data_version(), date.today(), name, args, tuple(sorted(kwargs.items())))
+    return _cached(str(config.db_path()), data_version(), date.today(), name, repr((args, sorted(kwargs.items()))),
+                   args, kwargs)
+
+
+@st.cache_data(ttl="10m", show_spinner=False, max_entries=500)
+def _drawn(section: tuple, path: str, version: str, today: date, language: str, key: str, _args: tuple,
+           _kwargs: dict, _draw):
+    return _draw(*_args, **_kwargs)
+
+
+def view(draw):
+    """Cache a page section that only draws static elements (no widgets) from read()s, keyed like read() plus the
+    reader's language and the section's own arguments. On a hit Streamlit replays the elements the section drew
+    (st.cache_data records them) instead of building its tables, Stylers and charts again: most of a page's run.
+    The section's return value (a table a download button needs, say) is cached with it."""
+    section = (draw.__module__, draw.__qualname__, hash(draw.__code__))
+
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        return _drawn(section, str(config.db_path()), data_version(), date.today(), lang(),
+                      repr((args, sorted(kwargs.items()))), args, kwargs, draw)
+
+    return drawn
 
 
 def is_empty_database() -> bool:

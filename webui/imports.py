@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from webui.data import WRITE_LOCK, connection
+from webui.data import WRITE_LOCK, connection, start_run
 from webui.language import tr
 
 MAX_UPLOAD_MB = 10
@@ -45,6 +45,7 @@ def import_batch(batch, progress=None):
         finally:
             cur.close()
     st.cache_data.clear()
+    start_run()
     return report
 
 
