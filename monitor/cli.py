@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(check)
     template = sub.add_parser("template", help="write a blank NAP workbook (commitments and milestones)")
     template.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    template.add_argument("--lang", choices=("en", "es"), default="en", help="language of the sheets' instructions")
     _add_export(sub)
     links = sub.add_parser("links", help="check that cited evidence and source links are still online",
                            description=LINKS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -299,12 +300,12 @@ def cmd_clear(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from monitor.export import template as nap_workbook  # writes the blank NAP workbook
+    from monitor.export.template import write_template
 
     if args.out.suffix.lower() != ".xlsx":
         say(f"error: the template is an Excel workbook; name it .xlsx, not {args.out.name}")
         return ENVIRONMENT
-    nap_workbook.write_template(args.out)
+    write_template(args.out, args.lang)
     say(f"Blank NAP workbook written to {args.out}: fill the Commitments and Milestones sheets, "
         f"then run: python -m monitor check {args.out}")
     return OK

@@ -84,6 +84,13 @@ def statement_subject(subject_type: str | None, seq, title, lang: str = DEFAULT)
     return t("statement.milestone", lang, number=number, title=named)
 
 
+def plan_label(plan: tuple, lang: str = DEFAULT) -> str:
+    """An action plan as (id, member name, number, start year, end year) -> 'Mexico NAP4 (2019-2021)'."""
+    code, member, number, start, end = plan
+    years = f" ({start}-{end})" if start and end else ""
+    return f"{member or code} {t('ui.plan_short', lang)}{number if number is not None else '?'}{years}"
+
+
 def fmt_date(value, lang: str = DEFAULT) -> str:
     """ISO dates everywhere: unambiguous in both languages."""
     if value is None or value != value:  # None or NaT/NaN

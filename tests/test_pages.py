@@ -16,6 +16,8 @@ import streamlit as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from webui import pages
+
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
 from sample_files import invalid_ogp_export_csv, ogp_export_csv  # noqa: E402
 
@@ -167,7 +169,7 @@ def test_empty_database_says_how_to_load(tmp_path, monkeypatch):
 def test_flagship_page_tells_the_story(db_file):
     title, reason = sql(db_file, """select c.title, w.reason from commitment c join watchlist w using (commitment_id)
                                     where commitment_id = ?""", [FLAGSHIP])[0]
-    at = open_page("views/commitment.py", id=FLAGSHIP)
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
     said = texts(at)
     assert at.title[0].value.replace("\\", "") == title
     assert "Not started" in said                      # the status badge and the government's reading
@@ -180,7 +182,8 @@ def test_flagship_page_tells_the_story(db_file):
 
 
 def test_flagship_ratings_show_label_definition_and_missing_reasons(db_file):
-    ratings = next(f for f in frames(open_page("views/commitment.py", id=FLAGSHIP)) if "Published label" in f.columns)
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    ratings = next(f for f in frames(at) if "Published label" in f.columns)
     assert len(ratings) == sql(db_file, "select count(*) from assessment where subject_id = ?", [FLAGSHIP])[0][0]
     assert ratings["Reading"].str.len().min() > 0     # every rating reads as words, even when missing
     assert ratings["Source"].str.len().min() > 0      # and names where it comes from
@@ -190,7 +193,7 @@ def test_flagship_milestones_on_a_timeline(db_file):
     dated = sql(db_file, """select seq, title from milestone where commitment_id = ? and due_date is not null
                             order by seq""", [FLAGSHIP])
     assert dated, "the bundled flagship has dated milestones"
-    at = open_page("views/commitment.py", id=FLAGSHIP)
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
     timeline, = charts(at)                                          # the page's only chart, valid Vega-Lite
     drawn = chart_data(at)[0]
     assert list(drawn["name"]) == [f"{seq}. {title[:60]}" for seq, title in dated]   # each milestone by name
@@ -206,7 +209,7 @@ def test_flagship_milestones_on_a_timeline(db_file):
 
 
 def test_spanish_timeline_uses_the_catalogue(db_file):
-    at = open_page("views/commitment.py", id=FLAGSHIP, lang="es")
+    at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
     timeline, drawn = charts(at)[0], chart_data(at)[0]
     assert set(legend(timeline)) == {"Vencido", "No vencido"}
     assert set(drawn["status"]) == {"Completo", "Aún sin evaluar"}
@@ -214,13 +217,14 @@ def test_spanish_timeline_uses_the_catalogue(db_file):
 
 
 def test_unknown_commitment_says_so(db_file):
-    at = open_page("views/commitment.py", id="ZZ9999")
+    at = open_page(pages.file("commitment"), id="ZZ9999")
     assert "No commitment with the id ZZ9999" in texts(at)
 
 
 def test_spanish_commitment_page(db_file):
-    title_es = sql(db_file, "select coalesce(title_es, title) from commitment where commitment_id = ?", [FLAGSHIP])[0][0]
-    at = open_page("views/commitment.py", id=FLAGSHIP, lang="es")
+    title_es = sql(db_file, "select coalesce(title_es, title) from commitment where commitment_id = ?",
+                   [FLAGSHIP])[0][0]
+    at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
     said = texts(at)
     assert at.title[0].value.replace("\\", "") == title_es
     assert "Qué plantear" in said and "No iniciado" in said
@@ -242,7 +246,7 @@ def test_spanish_overview_labels(db_file):
 # --- watchlist -----------------------------------------------------------------------------------
 
 def test_watchlist_puts_the_flagship_first_or_explains(db_file):
-    at = open_page("views/watchlist.py")
+    at = open_page(pages.file("watchlist"))
     table = frames(at)[0]
     said = texts(at)
     if FLAGSHIP in table["OGP id"].iloc[0]:
@@ -258,7 +262,7 @@ def test_watchlist_puts_the_flagship_first_or_explains(db_file):
 def test_compare_shows_both_mexico_plans(db_file):
     plans = {r[0] for r in sql(db_file, "select action_plan_id from action_plan where member_code = 'MEX'")}
     assert {"AP_MEX03", "AP_MEX04"} <= plans
-    at = open_page("views/compare.py")
+    at = open_page(pages.file("compare"))
     over_time = frames(at)[0]
     assert any("NAP4" in g for g in over_time["Plan or member"])
     assert any("NAP3" in g for g in over_time["Plan or member"])
@@ -267,7 +271,7 @@ def test_compare_shows_both_mexico_plans(db_file):
 def test_compare_charts_name_statuses_and_plans(db_file):
     counts = sql(db_file, """select p.plan_number, count(*) from commitment c join action_plan p using (action_plan_id)
                              where c.member_code = 'MEX' group by all""")
-    at = open_page("views/compare.py")
+    at = open_page(pages.file("compare"))
     specs, drawn = charts(at), chart_data(at)
     assert len(specs) == 3                                          # plans over time, members, one policy area
     words = {"Red: not started or overdue", "Amber: in progress", "Green: on track or complete",
@@ -285,24 +289,51 @@ def test_compare_charts_name_statuses_and_plans(db_file):
 
 
 def test_compare_policy_area_across_members(db_file):
-    at = open_page("views/compare.py")
+    at = open_page(pages.file("compare"))
     area = at.selectbox(key="compare_area").value
     assert area in ("Data Stewardship and Privacy", "Civic Space and Enabling Environment")
     members = frames(at)[2]
     assert len(members) >= 1
 
 
+# --- cached sections -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page, params", [(None, {}), ("watchlist", {}), ("commitment", {"id": FLAGSHIP}),
+                                          ("compare", {"lang": "es"})])
+def test_a_page_run_from_its_cache_shows_the_same(db_file, page, params):
+    """Page sections are cached with the elements they drew (webui.data.view): a second run replays them."""
+    at = open_page(pages.file(page) if page else None, **params)
+    said, tables, drawn, specs = texts(at), frames(at) + chart_data(at), len(at.get("vega_lite_chart")), charts(at)
+    at.run()
+    assert not at.exception
+    assert texts(at) == said and charts(at) == specs and len(at.get("vega_lite_chart")) == drawn
+    again = frames(at) + chart_data(at)
+    assert len(again) == len(tables)
+    for shown, before in zip(again, tables):
+        pd.testing.assert_frame_equal(shown, before)
+
+
+def test_an_import_shows_on_pages_already_cached(db_file):
+    at = open_page()
+    before = int(metric(at, "Commitments").replace(",", ""))
+    at.switch_page(pages.file("data")).run()
+    at.file_uploader[0].set_value(("atlantis.csv", ogp_export_csv(), "text/csv")).run()
+    at.button(key="import").click().run()
+    at.switch_page(pages.file("overview")).run()
+    assert int(metric(at, "Commitments").replace(",", "")) == before + 1
+
+
 # --- data ----------------------------------------------------------------------------------------
 
 def test_upload_valid_file_then_import(db_file):
-    at = open_page("views/data.py")
+    at = open_page(pages.file("data"))
     at.file_uploader[0].set_value(("atlantis.csv", ogp_export_csv(), "text/csv")).run()
     assert not at.exception
     said = texts(at)
     assert "Detected" in said and "OGP commitment-data export" in said
     at.button(key="import").click().run()
     assert "Imported atlantis.csv" in texts(at)
-    at.switch_page("views/overview.py")
+    at.switch_page(pages.file("overview"))
     at.query_params["member"] = "ATL"
     at.run()
     assert metric(at, "Commitments") == "1"
@@ -311,7 +342,7 @@ def test_upload_valid_file_then_import(db_file):
 
 def test_upload_invalid_file_lists_errors_and_writes_nothing(db_file):
     before = sql(db_file, "select count(*) from source_file")[0][0]
-    at = open_page("views/data.py")
+    at = open_page(pages.file("data"))
     at.file_uploader[0].set_value(("broken.csv", invalid_ogp_export_csv(), "text/csv")).run()
     errors = next(f for f in frames(at) if "What was expected" in f.columns)
     assert len(errors) >= 1
@@ -322,12 +353,12 @@ def test_upload_invalid_file_lists_errors_and_writes_nothing(db_file):
 
 
 def test_upload_refuses_other_extensions(db_file):
-    at = open_page("views/data.py")
+    at = open_page(pages.file("data"))
     at.file_uploader[0].set_value(("notes.txt", b"hello", "text/plain")).run()
     assert "is not accepted" in texts(at)
 
 
 def test_import_history_lists_provenance(db_file):
     files = sql(db_file, "select count(*) from source_file")[0][0]
-    history = next(f for f in frames(open_page("views/data.py")) if "sha256" in f.columns)
+    history = next(f for f in frames(open_page(pages.file("data"))) if "sha256" in f.columns)
     assert len(history) == files

@@ -34,3 +34,8 @@ def web_urls(text: str | None) -> list[str]:
         return []
     found = URL_PATTERN.findall(text)
     return [u for u in dict.fromkeys(u.rstrip(".)") for u in found) if is_web_url(u)]
+
+
+def first_web_url(text: str | None) -> str | None:
+    """The field's first address that may be a link, or None."""
+    return next(iter(web_urls(text)), None)

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from monitor.i18n import band_label, completion_label, in_language, missing_label, scale_label, statement_subject, t
+from vocabulary.links import web_urls
 from vocabulary.status import RAG_COLOUR
 
 # Cell kinds the writers understand; anything unlisted is short text.
@@ -229,8 +230,6 @@ def progress_table(p: pd.DataFrame, lang: str) -> Table:
 
 def sources_table(s: pd.DataFrame, lang: str) -> Table:
     """One row per source file and public address, with what it backs; multi-URL cells are split."""
-    from vocabulary.links import web_urls
-
     L = Labels(lang)
     rows = s.assign(url=_map_unique(s["source_url"], lambda u: web_urls(u) or [None])).explode("url")
     rows = rows.assign(used=rows["used_for"].map(lambda u: t(f"export.used.{u}", lang)))

@@ -76,8 +76,7 @@ class EventIndex:
 
 
 def _title(event: dict, lang: str) -> str:
-    spanish = event.get("title_es")
-    return spanish if lang == "es" and isinstance(spanish, str) and spanish else event["title"]
+    return in_language(event, "title", lang)
 
 
 def _first(events: pd.DataFrame, column: str):

@@ -118,6 +118,7 @@ def _facts(data: PackData, tables: dict[str, Table], scope: Filters, lang: str, 
 
 def changes_since(cur, scope: Filters, since: date, today: date, lang: str = "en") -> Table:
     """The pack's Changes sheet for a page or an API: the same queries and the same rule, so the same rows."""
-    return changes_table(since, queries.export_commitments(cur, scope, today), queries.export_ratings(cur, scope, today),
-                         queries.export_progress(cur, scope, today), queries.export_events(cur, scope, today),
-                         queries.export_milestones(cur, scope, today), language(lang), today)
+    reads = (queries.export_commitments, queries.export_ratings, queries.export_progress, queries.export_events,
+             queries.export_milestones)
+    c, ratings, progress, events, milestones = (read(cur, scope, today) for read in reads)
+    return changes_table(since, c, ratings, progress, events, milestones, language(lang), today)

@@ -1,8 +1,9 @@
-"""The export boundary: imported text leaves the monitor as inert text, never a formula or a live link.
+"""The export boundary: imported text leaves the monitor as inert text, never a formula.
 
 Sanitising happens here, at the moment of writing, not in the database: the stored text stays exactly
 as published, and every writer (xlsx, CSV) applies the rule for its own format (OWASP ASVS 1.2.10:
-a leading = + - @ tab or NUL is neutralised; docs/architecture.md, "Untrusted text stays text").
+a leading = + - @ tab or NUL is neutralised). Which text may become a link is vocabulary/links.py's rule,
+the same as the dashboard's.
 """
 from __future__ import annotations
 

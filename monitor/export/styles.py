@@ -1,6 +1,8 @@
 """The workbook's look in one place: header, wrapped text, links, date formats, highlight fills."""
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from monitor.palette import PRINT_FILLS
+
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
@@ -8,6 +10,5 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 LINK_FONT = Font(color="0563C1", underline="single")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-# Soft fills readable in print; the word in the colour column carries the meaning on its own.
-COLOUR_FILLS = {"red": "F8CBAD", "amber": "FFE699", "green": "C6EFCE", "grey": "D9D9D9"}
-FLAG_FILL = "F8CBAD"
+COLOUR_FILLS = PRINT_FILLS
+FLAG_FILL = PRINT_FILLS["red"]

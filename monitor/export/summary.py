@@ -17,9 +17,8 @@ from monitor.export.frames import DATE, DATETIME, INT, URL
 from monitor.export.sheet import CellWriter
 from monitor.export.styles import HEADER_ALIGN, HEADER_FILL, HEADER_FONT
 from monitor.i18n import band_label, catalogue, completion_label, language, t
+from vocabulary.status import COMPLETION_CODES, RESULTS_BANDS
 
-COMPLETION_ORDER = ("not_started", "limited", "in_progress", "substantial", "complete", "withdrawn", "no_evidence")
-RESULTS_ORDER = ("negative", "none", "some", "strong", "top")
 CHART_ROWS = 16  # rows one chart covers at its default height
 TITLE_FONT = Font(bold=True, size=16, color="1F4E78")
 BLOCK_FONT = Font(bold=True, size=12, color="1F4E78")
@@ -101,9 +100,9 @@ def _charts(w: CellWriter, c: pd.DataFrame, row: int, lang: str) -> int:
     """Two small tables and a native bar chart beside each: completion, then early results."""
     w.text(row, 1, t("export.summary.charts", lang)).font = BLOCK_FONT
     blocks = [("chart_completion",
-               distribution(c["irm_completion"], COMPLETION_ORDER, lambda v: completion_label(v, lang))),
+               distribution(c["irm_completion"], COMPLETION_CODES, lambda v: completion_label(v, lang))),
               ("chart_results",
-               distribution(c["results_band"], RESULTS_ORDER, lambda v: band_label("results", v, lang)))]
+               distribution(c["results_band"], RESULTS_BANDS, lambda v: band_label("results", v, lang)))]
     top = row + 1
     for key, rows in blocks:
         _header(w, top, [t("export.summary.category", lang), t("export.summary.count", lang)])

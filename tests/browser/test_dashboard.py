@@ -104,7 +104,8 @@ def test_filter_survives_reload(server, page):
     page.reload()
     wait_for_run(page)
     # a fresh page may report "not running" before its first run starts: let the assertions retry
-    expect(page.get_by_role("textbox", name="Search titles and descriptions")).to_have_value("surveillance", timeout=30_000)
+    search = page.get_by_role("textbox", name="Search titles and descriptions")
+    expect(search).to_have_value("surveillance", timeout=30_000)
     metric = page.locator("[data-testid=stMetric]").filter(has_text="Commitments").first
     expect(metric.locator("[data-testid=stMetricValue]")).to_have_text(filtered, timeout=30_000)
     page.go_back()

@@ -2,7 +2,7 @@
 
 Streamlit falls back to its legacy multipage mode (one page per file of a `pages/` folder, entry point
 skipped) for a session that starts on a sub-page before any session has run `st.navigation`; the page
-files live in `views/` so that a link such as /commitment?id=MX0081 works on the first request.
+files live in `app_pages/` so that a link such as /commitment?id=MX0081 works on the first request.
 """
 from __future__ import annotations
 

@@ -1,0 +1,113 @@
+"""Data intake: upload, see what was detected and every problem BEFORE anything is written, then import
+through the dashboard's single writer. Import history with provenance; blank template to download."""
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from webui import pages
+from webui.components import fmt, md
+from webui.data import read
+from webui.downloads import download_table, template_bytes
+from webui.imports import MAX_UPLOAD_MB, import_batch, inspect_upload, problems_frame, upload_problem
+from webui.language import lang, tr
+
+PREVIEW_ROWS = 20
+
+
+def inspected(upload):
+    """Detection and validation of the uploaded bytes, once per file content in this session."""
+    data = upload.getvalue()
+    key = "_inspected_" + hashlib.sha256(data).hexdigest()
+    if key not in st.session_state:
+        st.session_state[key] = inspect_upload(data, upload.name)
+    return st.session_state[key]
+
+
+def show_problems(problems, kind: str) -> None:
+    if not problems:
+        return
+    (st.error if kind == "error" else st.warning)(tr(f"data.{kind}s", count=len(problems)))
+    st.dataframe(problems_frame(problems), hide_index=True, key=f"{kind}s_table")
+
+
+def preview(batch) -> None:
+    st.markdown(f"**{tr('data.detected')}:** {tr('kind.' + batch.source.kind)} "
+                f"(`{batch.source.kind}`) · {batch.row_count():,} {tr('data.rows')}")
+    counts = pd.DataFrame({tr("data.table"): list(batch.counts()),
+                           tr("data.rows"): list(batch.counts().values())})
+    st.dataframe(counts, hide_index=True, key="counts_table")
+    for name, frame in batch.tables.items():
+        if len(frame):
+            with st.expander(tr("data.preview", table=name, rows=min(PREVIEW_ROWS, len(frame)))):
+                st.dataframe(frame.head(PREVIEW_ROWS), hide_index=True, key=f"preview_{name}")
+    for note in batch.notes:
+        st.caption(md(note))
+
+
+def run_import(batch) -> None:
+    bar = st.progress(0.0, text=tr("data.importing"))
+    report = import_batch(batch, progress=lambda share, table: bar.progress(
+        min(float(share), 1.0), text=tr("data.importing_table", table=table)))
+    bar.progress(1.0, text=tr("data.done"))
+    if report.already_imported_at is not None:
+        st.info(tr("data.already", date=fmt(report.already_imported_at)))
+    else:
+        st.success(tr("data.imported", added=f"{report.total_added:,}", changed=f"{report.total_changed:,}",
+                          name=batch.source.file_name))
+        pages.link("overview")
+
+
+def intake() -> None:
+    # No `type=`: Streamlit would raise on another extension; upload_problem says it in words instead.
+    upload = st.file_uploader(tr("data.upload"), max_upload_size=MAX_UPLOAD_MB, help=tr("data.upload_help"))
+    if upload is None:
+        st.caption(tr("data.kinds"))
+        return
+    refused = upload_problem(upload.name, upload.size)
+    if refused:
+        st.error(refused)
+        return
+    batch, unreadable = inspected(upload)
+    if unreadable:
+        show_problems(unreadable, "error")
+        st.caption(tr("data.nothing_written"))
+        return
+    preview(batch)
+    show_problems(batch.errors, "error")
+    show_problems(batch.warnings, "warning")
+    if batch.errors:
+        st.caption(tr("data.nothing_written"))
+        return
+    if st.button(tr("data.import_button", rows=f"{batch.row_count():,}"), type="primary", key="import"):
+        try:
+            run_import(batch)
+        except Exception as exc:  # noqa: BLE001 - the writer rolled back; say so instead of a traceback
+            problems = getattr(exc, "problems", None)
+            show_problems(problems, "error") if problems else st.error(tr("data.failed", reason=str(exc)[:300]))
+            st.caption(tr("data.nothing_written"))
+
+
+def history() -> None:
+    st.subheader(tr("data.history"))
+    data = read("import_history")
+    if data.empty:
+        st.info(tr("empty.history"))
+        return
+    shown = pd.DataFrame({
+        tr("col.loaded_at"): data["loaded_at"].astype(str), tr("col.file"): data["file_name"],
+        tr("col.kind"): data["kind"], tr("data.rows"): data["row_count"],
+        tr("data.size"): data["size_bytes"], tr("data.by"): data["loaded_by"],
+        "sha256": data["sha256"], tr("data.notes"): data["notes"],
+    })
+    st.dataframe(shown, hide_index=True, key="history_table")
+    download_table(shown, "import_history", key="dl_history")
+
+
+st.title(tr("data.title"))
+st.caption(tr("data.help"))
+intake()
+st.download_button(tr("data.template"), data=template_bytes(lang()), file_name="nap_template.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
+                   icon=":material/download:", key="dl_template")
+history()

@@ -1,0 +1,80 @@
+"""Priority watchlist for the Support Unit: watched commitments across members, worst first, and
+what to raise about each. If the flagship commitment is not first, the page says why."""
+import pandas as pd
+import streamlit as st
+
+from monitor.i18n import in_language
+from monitor.metrics import what_to_raise
+from webui import pages
+from webui.components import fmt, id_column, rag_text, watch_card, with_status_colours
+from webui.data import plain, read, view
+from webui.downloads import download_table
+from webui.language import lang, tr
+
+FLAGSHIP = "MX0081"
+
+
+def table(rows: list[dict]) -> pd.DataFrame:
+    """The watchlist as a table; returns it as the CSV download has it (plain ids, not links)."""
+    lg = lang()
+    shown = pd.DataFrame({
+        "#": range(1, len(rows) + 1),
+        tr("col.id"): [pages.commitment_href(r["commitment_id"]) for r in rows],
+        tr("col.status"): [rag_text(r["rag"]) for r in rows],
+        tr("col.member"): [r["member_name"] for r in rows],
+        tr("col.title"): [in_language(r, "title", lg) for r in rows],
+        tr("watchlist.reason"): [in_language(r, "watch_reason", lg) for r in rows],
+        tr("watchlist.since"): [fmt(r["watched_since"]) for r in rows],
+        tr("col.days_since_update"): [r["days_since_update"] for r in rows],
+        tr("watchlist.overdue"): [r["count_overdue_milestones"] for r in rows],
+        tr("watchlist.next_due"): [fmt(r["next_due_date"]) for r in rows],
+        tr("watchlist.disagree"): [tr("ui.yes") if r["assessors_disagree"] else tr("ui.no") for r in rows],
+        tr("raise.title"): [what_to_raise(r, lg) for r in rows],
+    })
+    st.dataframe(with_status_colours(shown, tr("col.status"), [r["rag"] for r in rows]), hide_index=True,
+                 key="watchlist_table", column_config={
+        tr("col.id"): id_column(), tr("raise.title"): st.column_config.TextColumn(width="large")})
+    return shown.assign(**{tr("col.id"): [r["commitment_id"] for r in rows]})
+
+
+def cards(rows: list[dict]) -> None:
+    for position, r in enumerate(rows, start=1):
+        watch_card(r, position)
+
+
+def flagship_note(rows: list[dict]) -> None:
+    """The flagship should lead; when it does not, say which rule put another commitment ahead."""
+    ids = [r["commitment_id"] for r in rows]
+    if FLAGSHIP not in ids:
+        st.warning(tr("watchlist.flagship_absent", id=FLAGSHIP))
+    elif ids[0] == FLAGSHIP:
+        st.success(tr("watchlist.flagship_first", id=FLAGSHIP, status=rag_text(rows[0]["rag"])))
+    else:
+        first, mine = rows[0], rows[ids.index(FLAGSHIP)]
+        st.info(tr("watchlist.flagship_behind", id=FLAGSHIP, position=ids.index(FLAGSHIP) + 1,
+                   first=first["commitment_id"], first_status=rag_text(first["rag"]),
+                   status=rag_text(mine["rag"]), first_overdue=first["count_overdue_milestones"],
+                   overdue=mine["count_overdue_milestones"]))
+
+
+@view
+def watchlist() -> pd.DataFrame | None:
+    """The note on the flagship, a card per watched commitment and the table; None when nothing is watched."""
+    data = read("watchlist")
+    if data.empty:
+        st.info(tr("empty.watchlist"))
+        pages.link("data")
+        return None
+    watched = [plain(r) for r in data.to_dict("records")]
+    flagship_note(watched)
+    cards(watched)
+    st.subheader(tr("watchlist.table"))
+    return table(watched)
+
+
+st.title(tr("watchlist.title"))
+st.caption(tr("watchlist.help"))
+shown = watchlist()
+if shown is None:
+    st.stop()
+download_table(shown, "watchlist", key="dl_watchlist")

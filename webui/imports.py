@@ -1,0 +1,56 @@
+"""Uploads on the Data page: server-side checks, detection and validation without writing, then the import
+through the dashboard's own connection (the single writer)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from webui.data import WRITE_LOCK, connection, start_run
+from webui.language import tr
+
+MAX_UPLOAD_MB = 10
+UPLOAD_TYPES = ("csv", "xlsx")
+
+
+def upload_problem(name: str, size: int) -> str | None:
+    """Server-side check: the uploader's own type and size limits are enforced only in the browser."""
+    if Path(name).suffix.lower().lstrip(".") not in UPLOAD_TYPES:
+        return tr("data.bad_extension", name=name, allowed=", ".join(UPLOAD_TYPES))
+    if size > MAX_UPLOAD_MB * 1024 * 1024:
+        return tr("data.too_big", size=f"{size / 1e6:.1f}", limit=MAX_UPLOAD_MB)
+    return None
+
+
+def inspect_upload(data: bytes, name: str):
+    """Detect and validate without writing: (batch, None) or (None, problems) for unreadable files."""
+    from loaders import detect
+    from loaders.batch import InvalidFile
+
+    try:
+        return detect.load(data, name), None
+    except InvalidFile as exc:
+        return None, exc.problems
+
+
+def import_batch(batch, progress=None):
+    """Write through the dashboard's own connection (the single writer), then drop every cached answer."""
+    from monitor.store import apply_batch
+
+    with WRITE_LOCK:
+        cur = connection().cursor()
+        try:
+            report = apply_batch(cur, batch, loaded_by="dashboard", progress=progress)
+        finally:
+            cur.close()
+    st.cache_data.clear()
+    start_run()
+    return report
+
+
+def problems_frame(problems) -> pd.DataFrame:
+    """Every problem with where to look, as a table the user can sort."""
+    return pd.DataFrame([{tr("data.col_sheet"): p.sheet or "", tr("data.col_row"): p.row,
+                          tr("data.col_column"): p.column or "", tr("data.col_value"): p.value or "",
+                          tr("data.col_expected"): p.expected} for p in problems])
