@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
+# a checkout holds data/ (the bundled seed); an installed package does not: then data/ is where you run it
+DATA_DIR = ROOT / "data" if (ROOT / "data").is_dir() else Path.cwd() / "data"
 
 
 @dataclass(frozen=True)
