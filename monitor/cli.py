@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 import time
 from pathlib import Path
 
 from loaders.batch import Batch, InvalidFile
-from monitor import config, db
+from monitor import auth, config, db
 from monitor.store import CLEARABLE
 
 OK, INVALID, ENVIRONMENT = 0, 1, 2
@@ -139,7 +138,7 @@ def cmd_init(args) -> int:
 
     path = config.db_path(args.db)
     started = time.perf_counter()
-    reports = seed.build(path, progress=lambda line: say(f"importing {line}"))
+    reports = seed.build(path, progress=lambda line: say(f"importing {line}"), principal=auth.os_user())
     added = sum(r.total_added for r in reports)
     say(f"Database ready at {path}: {added:,} rows added from {len(reports)} files "
         f"in {time.perf_counter() - started:.1f} s.")
@@ -206,7 +205,7 @@ def cmd_import(args) -> int:
         return INVALID
     con = db.open_prepared(config.db_path(args.db))
     try:
-        reports = apply_batches(con, batches, loaded_by=f"cli:{getpass.getuser()}", dry_run=args.dry_run,
+        reports = apply_batches(auth.os_user(), con, batches, dry_run=args.dry_run,
                                 progress=lambda share, table: say(f"  writing {table} ({share:.0%})"))
     finally:
         con.close()
@@ -236,7 +235,7 @@ def cmd_clear(args) -> int:
 
     con = db.open_prepared(config.db_path(args.db))
     try:
-        old = clear_value(con, args.table, args.id, args.column, by=f"cli:{getpass.getuser()}", reason=args.reason)
+        old = clear_value(auth.os_user(), con, args.table, args.id, args.column, reason=args.reason)
     except ValueError as exc:
         say(f"error: {exc}")
         return INVALID

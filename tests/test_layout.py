@@ -17,7 +17,7 @@ LAYERS = (
     ("vocabulary",),
     ("loaders",),
     ("monitor.config", "monitor.i18n", "monitor.filters", "monitor.palette", "monitor.charts", "monitor.links",
-     "monitor.search_index", "monitor.auth"),
+     "monitor.search_index", "monitor.auth", "monitor.audit"),
     ("monitor.db",),
     ("monitor.queries", "monitor.metrics", "monitor.store", "monitor.seed"),
     ("monitor.export",),
