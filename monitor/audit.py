@@ -31,6 +31,10 @@ def plain(value):
     """A JSON-ready form of what DuckDB and pandas hand back (dates, numpy scalars, NaN)."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if isinstance(value, (datetime, date)):
@@ -51,7 +55,7 @@ def canonical(obj) -> str:
 
 def as_json(fields: dict | None) -> str | None:
     """The stored form of a before/after value: canonical JSON, or NULL for "did not exist"."""
-    return None if fields is None else canonical({k: plain(v) for k, v in fields.items()})
+    return None if fields is None else canonical(plain(fields))
 
 
 def row_hash(row: dict) -> str:

@@ -24,9 +24,15 @@ Start here:
   python -m monitor template --out nap.xlsx   a blank NAP workbook to fill in
   python -m monitor export --scope plan:AP_MEX04 --since 2021-01-01 --out pack.xlsx
                                               the meeting pack (see export --help)
+  python -m monitor audit verify              check the audit trail's hash chain
+  python -m monitor audit list --since 2026-01-01 [--entity MX0081]
+                                              who changed what, when and why
+
+Commands that write (init, import, clear) act as the operating-system user, os:<name>, with the
+support_unit role: whoever can run them can open the database file anyway (docs/deployment.md).
 
 The database is --db, else $MONITOR_DB, else data/monitor.duckdb.
-Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage or environment problem.
+Exit codes: 0 ok, 1 invalid input (nothing written) or a broken audit chain, 2 usage or environment problem.
 """
 
 
@@ -56,7 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("column", help="the column to empty, e.g. description")
     clear.add_argument("--reason", required=True, help="why: kept with the record of the change")
     _add_db(clear)
+    _add_audit(sub)
     return parser
+
+
+def _add_audit(sub) -> None:
+    trail = sub.add_parser("audit", help="verify or list the audit trail (who changed what, when and why)",
+                           description="The audit trail: one hash-chained row per change, written with the change.")
+    actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = actions.add_parser("verify", help="check the hash chain: exit 0 intact, 1 naming the first broken row")
+    _add_db(verify)
+    listing = actions.add_parser("list", help="print the changes on or after a day (UTC)")
+    listing.add_argument("--since", required=True, metavar="YYYY-MM-DD")
+    listing.add_argument("--entity", metavar="ID", help="only changes to this id: a commitment, row or submission")
+    _add_db(listing)
 
 
 EXPORT_HELP = """\
@@ -263,5 +282,54 @@ def cmd_export(args) -> int:
     return run_export(args, say)
 
 
+def cmd_audit(args) -> int:
+    """Reads only: the file is opened read-only, so a check never changes what it checks."""
+    from datetime import date
+
+    from monitor import audit
+
+    since = None
+    if args.audit_command == "list":
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            say(f"error: --since {args.since!r} is not a date (YYYY-MM-DD)")
+            return ENVIRONMENT
+    path = config.db_path(args.db)
+    if not path.is_file():
+        say(f"error: no database at {path}")
+        return ENVIRONMENT
+    con = db.connect(path, read_only=True)
+    try:
+        if not audit.has_log(con):
+            say(f"error: {path} has no audit log yet (it predates migration 005): any command that writes, "
+                "such as import, adds it")
+            return ENVIRONMENT
+        if args.audit_command == "verify":
+            verdict = audit.verify(con)
+            print(verdict)
+            return OK if verdict.ok else INVALID
+        rows = audit.entries(con, since, args.entity)
+    finally:
+        con.close()
+    for row in rows.to_dict("records"):
+        _print_audit_row(row)
+    say(f"{len(rows):,} changes since {since}" + (f" to {args.entity}" if args.entity else "") + ".")
+    return OK
+
+
+def _print_audit_row(row: dict) -> None:
+    def known(value) -> bool:
+        return value is not None and value == value  # NaN from the frame means NULL
+
+    about = f" [{row['commitment_id']}]" if known(row["commitment_id"]) else ""
+    print(f"#{row['seq']} {row['ts_utc']:%Y-%m-%d %H:%M:%S}Z {row['actor']} ({row['actor_role']}, "
+          f"{row['auth_issuer']}) {row['action']} {row['entity_table']}/{row['entity_id']}{about}")
+    for label, key in (("before", "before_json"), ("after", "after_json"), ("reason", "reason"),
+                       ("file", "source_file"), ("sha256", "source_sha256"), ("submission", "submission_id")):
+        if known(row[key]):
+            print(f"    {label}: {row[key]}")
+
+
 COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template,
-            "clear": cmd_clear}
+            "clear": cmd_clear, "audit": cmd_audit}

@@ -70,7 +70,7 @@ class ImportReport:
         return sum(self.changed.values())
 
 
-# Transitional: monitor/web.py (not yet roles-aware) imports with apply_batch(cur, batch, loaded_by="dashboard").
+# Transitional: monitor/web.py (not yet roles-aware) imports with apply_batch(cur, batch, loaded_by='dashboard').
 # That call acts as this principal, exactly as the pre-roles dashboard did, and says so in the audit log
 # (issuer legacy-dashboard). Delete it when the UI passes its Principal (docs/deployment.md).
 LEGACY_DASHBOARD = Principal("dashboard", auth.SUPPORT_UNIT, "legacy-dashboard", "dashboard before roles")
@@ -295,7 +295,8 @@ def clear_value(principal: Principal, con, table: str, key: str, column: str, *,
         note = f"cleared {table}.{column} of {key} (was {found[0]!r}) by {by}: {reason.strip()}"
         name = f"clear {table}.{column} {key}"
         sha = hashlib.sha256(f"{note}\x1f{uuid.uuid4().hex}".encode()).hexdigest()
-        con.execute("insert into source_file values (?, ?, 'clear', 0, 1, ?, ?, ?)", [sha, name, db.now_utc(), by, note])
+        con.execute("insert into source_file values (?, ?, 'clear', 0, 1, ?, ?, ?)",
+                    [sha, name, db.now_utc(), by, note])
         con.execute(f"update {table} set {column} = null where {id_column} = ?", [key])
         db.refresh_marts(con)
         if table == "commitment":
