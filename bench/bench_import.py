@@ -27,8 +27,9 @@ import pandas as pd
 
 from bench import generate
 from loaders import ogp_export
-from monitor import db, store
+from monitor import auth, db, store
 
+BENCH = auth.system("bench")  # the benchmark imports as the monitor itself
 OUT = Path(__file__).resolve().parent / "out"
 BENCHMARKS = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 START, END = "<!-- bench_import:start -->", "<!-- bench_import:end -->"
@@ -73,7 +74,7 @@ def full_import(path: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         con = db.open_prepared(Path(folder) / "bench.duckdb")
         try:
-            store.apply_batch(con, load(path), loaded_by="bench")
+            store.apply_batch(BENCH, con, load(path))
         finally:
             con.close()
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 import time
 from pathlib import Path
 
 from loaders.batch import Batch, InvalidFile
-from monitor import config, db
+from monitor import auth, config, db
 from monitor.store import CLEARABLE
 
 OK, INVALID, ENVIRONMENT = 0, 1, 2
@@ -25,9 +24,15 @@ Start here:
   python -m monitor template --out nap.xlsx   a blank NAP workbook to fill in
   python -m monitor export --scope plan:AP_MEX04 --since 2021-01-01 --out pack.xlsx
                                               the meeting pack (see export --help)
+  python -m monitor audit verify              check the audit trail's hash chain
+  python -m monitor audit list --since 2026-01-01 [--entity MX0081]
+                                              who changed what, when and why
+
+Commands that write (init, import, clear) act as the operating-system user, os:<name>, with the
+support_unit role: whoever can run them can open the database file anyway (docs/deployment.md).
 
 The database is --db, else $MONITOR_DB, else data/monitor.duckdb.
-Exit codes: 0 ok, 1 invalid input (nothing written), 2 usage or environment problem.
+Exit codes: 0 ok, 1 invalid input (nothing written) or a broken audit chain, 2 usage or environment problem.
 """
 
 
@@ -66,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("column", help="the column to empty, e.g. description")
     clear.add_argument("--reason", required=True, help="why: kept with the record of the change")
     _add_db(clear)
+    _add_audit(sub)
     return parser
 
 
@@ -80,6 +86,18 @@ offer an archive search instead.
   python -m monitor links check        check all links now (progress on stderr)
   python -m monitor links list         the last results, dead ones first
 """
+
+
+def _add_audit(sub) -> None:
+    trail = sub.add_parser("audit", help="verify or list the audit trail (who changed what, when and why)",
+                           description="The audit trail: one hash-chained row per change, written with the change.")
+    actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = actions.add_parser("verify", help="check the hash chain: exit 0 intact, 1 naming the first broken row")
+    _add_db(verify)
+    listing = actions.add_parser("list", help="print the changes on or after a day (UTC)")
+    listing.add_argument("--since", required=True, metavar="YYYY-MM-DD")
+    listing.add_argument("--entity", metavar="ID", help="only changes to this id: a commitment, row or submission")
+    _add_db(listing)
 
 
 EXPORT_HELP = """\
@@ -161,7 +179,7 @@ def cmd_init(args) -> int:
 
     path = config.db_path(args.db)
     started = time.perf_counter()
-    reports = seed.build(path, progress=lambda line: say(f"importing {line}"))
+    reports = seed.build(path, progress=lambda line: say(f"importing {line}"), principal=auth.os_user())
     added = sum(r.total_added for r in reports)
     say(f"Database ready at {path}: {added:,} rows added from {len(reports)} files "
         f"in {time.perf_counter() - started:.1f} s.")
@@ -228,7 +246,7 @@ def cmd_import(args) -> int:
         return INVALID
     con = db.open_prepared(config.db_path(args.db))
     try:
-        reports = apply_batches(con, batches, loaded_by=f"cli:{getpass.getuser()}", dry_run=args.dry_run,
+        reports = apply_batches(auth.os_user(), con, batches, dry_run=args.dry_run,
                                 progress=lambda share, table: say(f"  writing {table} ({share:.0%})"))
     finally:
         con.close()
@@ -264,7 +282,7 @@ def cmd_links(args) -> int:
         say(f"checking {len(urls):,} links (timeout {args.timeout:g} s, at most {args.max_bytes:,} bytes each) ...")
         results = linkcheck.check_all(urls, timeout=args.timeout, max_bytes=args.max_bytes, per_host_delay=args.delay,
                                       progress=lambda i, n, r: say(f"  [{i}/{n}] {r.outcome:<12} {r.url}"))
-        store.record_link_checks(con, results)
+        store.record_link_checks(auth.os_user(), con, results)
     finally:
         con.close()
     counts = {o: sum(r.outcome == o for r in results) for o in dict.fromkeys(r.outcome for r in results)}
@@ -289,7 +307,7 @@ def cmd_clear(args) -> int:
 
     con = db.open_prepared(config.db_path(args.db))
     try:
-        old = clear_value(con, args.table, args.id, args.column, by=f"cli:{getpass.getuser()}", reason=args.reason)
+        old = clear_value(auth.os_user(), con, args.table, args.id, args.column, reason=args.reason)
     except ValueError as exc:
         say(f"error: {exc}")
         return INVALID
@@ -317,5 +335,54 @@ def cmd_export(args) -> int:
     return run_export(args, say)
 
 
+def cmd_audit(args) -> int:
+    """Reads only: the file is opened read-only, so a check never changes what it checks."""
+    from datetime import date
+
+    from monitor import audit
+
+    since = None
+    if args.audit_command == "list":
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            say(f"error: --since {args.since!r} is not a date (YYYY-MM-DD)")
+            return ENVIRONMENT
+    path = config.db_path(args.db)
+    if not path.is_file():
+        say(f"error: no database at {path}")
+        return ENVIRONMENT
+    con = db.connect(path, read_only=True)
+    try:
+        if not audit.has_log(con):
+            say(f"error: {path} has no audit log yet (it predates migration 005): any command that writes, "
+                "such as import, adds it")
+            return ENVIRONMENT
+        if args.audit_command == "verify":
+            verdict = audit.verify(con)
+            print(verdict)
+            return OK if verdict.ok else INVALID
+        rows = audit.entries(con, since, args.entity)
+    finally:
+        con.close()
+    for row in rows.to_dict("records"):
+        _print_audit_row(row)
+    say(f"{len(rows):,} changes since {since}" + (f" to {args.entity}" if args.entity else "") + ".")
+    return OK
+
+
+def _print_audit_row(row: dict) -> None:
+    def known(value) -> bool:
+        return value is not None and value == value  # NaN from the frame means NULL
+
+    about = f" [{row['commitment_id']}]" if known(row["commitment_id"]) else ""
+    print(f"#{row['seq']} {row['ts_utc']:%Y-%m-%d %H:%M:%S}Z {row['actor']} ({row['actor_role']}, "
+          f"{row['auth_issuer']}) {row['action']} {row['entity_table']}/{row['entity_id']}{about}")
+    for label, key in (("before", "before_json"), ("after", "after_json"), ("reason", "reason"),
+                       ("file", "source_file"), ("sha256", "source_sha256"), ("submission", "submission_id")):
+        if known(row[key]):
+            print(f"    {label}: {row[key]}")
+
+
 COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template,
-            "clear": cmd_clear, "links": cmd_links}
+            "clear": cmd_clear, "links": cmd_links, "audit": cmd_audit}

@@ -19,6 +19,8 @@ class Setting:
 
 SETTINGS = (
     Setting("MONITOR_DB", str(DATA_DIR / "monitor.duckdb"), "Path of the DuckDB file the CLI and dashboard use."),
+    Setting("MONITOR_ROLES", str(ROOT / "config" / "roles.toml"),
+            "Path of the roles file (emails and @domains to roles); absent: everyone is public."),
 )
 
 

@@ -190,4 +190,5 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, 
 CORE_TABLES = (
     "source_file", "member", "action_plan", "commitment", "commitment_tag", "milestone",
     "scale_value", "scale_synonym", "assessment", "progress_update", "event", "watchlist",
+    "audit_log", "progress_submission", "submission_review",
 )

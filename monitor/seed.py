@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 
 from loaders.batch import InvalidFile
+from monitor import auth
+from monitor.auth import Principal
 from monitor.config import DATA_DIR
 from monitor.store import ImportReport, apply_batch
 
@@ -20,23 +22,27 @@ def seed_files(seed_dir: Path = SEED_DIR) -> list[Path]:
     return sorted(p for p in seed_dir.rglob("*") if p.suffix.lower() in {".csv", ".xlsx"})
 
 
-def build(path: Path, progress: Callable[[str], None] | None = None) -> list[ImportReport]:
+def build(path: Path, progress: Callable[[str], None] | None = None,
+          principal: Principal | None = None) -> list[ImportReport]:
     """Create or complete the database file at `path` from the bundled data (`python -m monitor init`)."""
     from monitor import db
 
     con = db.open_prepared(path)
     try:
-        return init(con, progress=progress)
+        return init(con, progress=progress, principal=principal)
     finally:
         con.close()
 
 
 def init(con: duckdb.DuckDBPyConnection, seed_dir: Path = SEED_DIR,
-         progress: Callable[[str], None] | None = None) -> list[ImportReport]:
+         progress: Callable[[str], None] | None = None, principal: Principal | None = None) -> list[ImportReport]:
     """Import every seed file through the same loaders and writer as any user file.
 
-    Every file is validated before the first one is written, so a broken seed writes nothing.
+    Every file is validated before the first one is written, so a broken seed writes nothing. The imports
+    act as `principal` (the CLI passes the operating-system user); by default as the monitor itself
+    (system:seed), since only the bundled files are read, never a visitor's.
     """
+    principal = principal or auth.system("seed")
     from loaders import detect
 
     batches = []
@@ -51,5 +57,5 @@ def init(con: duckdb.DuckDBPyConnection, seed_dir: Path = SEED_DIR,
     for batch in batches:
         if progress:
             progress(f"{batch.source.file_name}: {batch.row_count():,} rows")
-        reports.append(apply_batch(con, batch, loaded_by="init"))
+        reports.append(apply_batch(principal, con, batch))
     return reports

@@ -1,14 +1,22 @@
-"""The single writer: applies the validated Batches of one command in one transaction, with provenance."""
+"""The single writer: the only module that issues INSERT, UPDATE or DELETE on the monitor's data.
+
+Imports apply the validated Batches of one command in one transaction, with provenance; in-app changes
+(monitor/work.py) call the small writers below inside their own transaction. Every write records its
+audit row (`append_audit`) in the same transaction, and every write function takes the acting Principal.
+"""
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
 from loaders.batch import TABLE_ORDER, Batch, InvalidFile, Problem
-from monitor import db, search_index
+from monitor import audit, auth, db, search_index
+from monitor.auth import Principal
 
 PRIMARY_KEYS = {
     "member": ("member_code",),
@@ -61,19 +69,21 @@ class ImportReport:
         return sum(self.changed.values())
 
 
-def apply_batch(con: duckdb.DuckDBPyConnection, batch: Batch, **options) -> ImportReport:
+def apply_batch(principal: Principal, con, batch: Batch, **options) -> ImportReport:
     """One file: see apply_batches."""
-    return apply_batches(con, [batch], **options)[0]
+    return apply_batches(principal, con, [batch], **options)[0]
 
 
-def apply_batches(con: duckdb.DuckDBPyConnection, batches: list[Batch], *, loaded_by: str = "cli",
+def apply_batches(principal: Principal, con: duckdb.DuckDBPyConnection, batches: list[Batch], *,
                   progress=None, dry_run: bool = False) -> list[ImportReport]:
-    """Write every file of one command in one transaction, or none of them.
+    """Write every file of one command in one transaction, or none of them (support_unit or admin).
 
     A file already imported (same sha256) is a no-op. References may point at rows of any file of the
     command. A blank cell or an absent column never erases a stored value (see clear_value). A dry run
-    does the whole write, counts what would change, and rolls it back.
+    does the whole write, counts what would change, and rolls it back. Each file imported leaves one
+    audit row (counts, file name, sha256) in the same transaction.
     """
+    auth.require(principal, auth.SUPPORT_UNIT, "import files" if not dry_run else "try an import (dry run)")
     errors = [p for b in batches for p in b.errors]
     if errors:
         raise InvalidFile(errors)
@@ -86,7 +96,7 @@ def apply_batches(con: duckdb.DuckDBPyConnection, batches: list[Batch], *, loade
         raise InvalidFile(problems)
     with db.transaction(con) as tx:
         for batch, _ in fresh:
-            _record_source(con, batch, loaded_by)
+            _record_source(con, batch, principal.actor)
         steps = [(batch, report, name) for batch, report in fresh for name in _tables(batch)]
         for i, (batch, report, name) in enumerate(steps):
             frame = _with_provenance(batch.tables[name], batch.source.sha256)
@@ -99,6 +109,8 @@ def apply_batches(con: duckdb.DuckDBPyConnection, batches: list[Batch], *, loade
         imported = [b.tables["commitment"]["commitment_id"] for b, _ in fresh if "commitment" in _tables(b)]
         if imported:
             search_index.update(con, pd.concat(imported, ignore_index=True).drop_duplicates())
+        for batch, report in fresh:
+            _audit_import(con, principal, batch, report)
         if dry_run:  # everything was applied and checked: undo it
             tx.rollback()
     return reports
@@ -129,6 +141,14 @@ def _record_source(con, batch: Batch, loaded_by: str) -> None:
         "insert into source_file values (?, ?, ?, ?, ?, ?, ?, ?)",
         [s.sha256, s.file_name, s.kind, s.size_bytes, batch.row_count(), db.now_utc(), loaded_by, notes],
     )
+
+
+def _audit_import(con, principal: Principal, batch: Batch, report: ImportReport) -> None:
+    s = batch.source
+    after = {"kind": s.kind, "file_name": s.file_name, "size_bytes": s.size_bytes, "rows": batch.row_count(),
+             "added": report.added, "changed": report.changed, "warnings": len(report.warnings)}
+    append_audit(con, principal, "import", entity_table="source_file", entity_id=s.sha256, after=after,
+                 source_file=s.file_name, source_sha256=s.sha256)
 
 
 def _with_provenance(frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
@@ -234,11 +254,14 @@ def _dangling(con, file_name: str, frame: pd.DataFrame, rule: tuple, known: pd.D
 CLEARABLE = ("member", "action_plan", "commitment", "milestone", "event")
 
 
-def clear_value(con, table: str, key: str, column: str, *, by: str, reason: str) -> object:
-    """The one way to delete a stored value (imports never do): recorded as a source with who, why and the old value.
+def clear_value(principal: Principal, con, table: str, key: str, column: str, *, reason: str) -> object:
+    """The one way to delete a stored value (imports never do): recorded as a source with who, why and the old value,
+    and in the audit log (support_unit or admin).
 
     Returns the value that was cleared. Names are checked against the schema, so none reaches SQL unchecked.
     """
+    auth.require(principal, auth.SUPPORT_UNIT, f"clear {table}.{column}")
+    by = principal.actor
     nullable = {name for name, ok in con.execute(
         "select column_name, is_nullable from information_schema.columns where table_name = ?", [table]).fetchall()
         if ok == "YES" and name not in PROVENANCE} if table in CLEARABLE else set()
@@ -253,17 +276,23 @@ def clear_value(con, table: str, key: str, column: str, *, by: str, reason: str)
         raise ValueError(f"no {table} with {id_column} {key!r}")
     with db.transaction(con):
         note = f"cleared {table}.{column} of {key} (was {found[0]!r}) by {by}: {reason.strip()}"
-        record = [hashlib.sha256(note.encode()).hexdigest(), f"clear {table}.{column} {key}", db.now_utc(), by, note]
-        con.execute("insert into source_file values (?, ?, 'clear', 0, 1, ?, ?, ?)", record)
+        name = f"clear {table}.{column} {key}"
+        sha = hashlib.sha256(f"{note}\x1f{uuid.uuid4().hex}".encode()).hexdigest()
+        con.execute("insert into source_file values (?, ?, 'clear', 0, 1, ?, ?, ?)",
+                    [sha, name, db.now_utc(), by, note])
         con.execute(f"update {table} set {column} = null where {id_column} = ?", [key])
         db.refresh_marts(con)
         if table == "commitment":
             search_index.update(con, pd.Series([key]))
+        append_audit(con, principal, "clear", entity_table=table, entity_id=key,
+                     commitment_id=key if table == "commitment" else None, before={column: found[0]},
+                     after={column: None}, reason=reason.strip(), source_file=name, source_sha256=sha)
     return found[0]
 
 
-def record_link_checks(con, results: list) -> int:
-    """Keep the latest check of each link (monitor.linkcheck.LinkCheck rows), in one transaction."""
+def record_link_checks(principal: Principal, con, results: list) -> int:
+    """Keep the latest check of each link (monitor.linkcheck.LinkCheck rows), in one audited transaction."""
+    auth.require(principal, auth.SUPPORT_UNIT, "record link checks")
     if not results:
         return 0
     frame = pd.DataFrame([r.__dict__ for r in results]).drop_duplicates("url", keep="last")
@@ -273,4 +302,90 @@ def record_link_checks(con, results: list) -> int:
             con.execute("insert or replace into link_check by name select * from checked")
         finally:
             con.unregister("checked")
+        outcomes = frame["outcome"].value_counts().to_dict()
+        append_audit(con, principal, "links_checked", entity_table="link_check", after={"checked": len(frame),
+                     **{k: int(v) for k, v in outcomes.items()}})
     return len(frame)
+
+
+# --- the audit log ------------------------------------------------------------------------------------
+
+AUDIT_INSERT = (f"insert into audit_log ({', '.join(audit.COLUMNS)}) "
+                f"values ({', '.join('?' for _ in audit.COLUMNS)})")
+
+
+def append_audit(con, principal: Principal, action: str, *, entity_table: str | None = None,
+                 entity_id: str | None = None, commitment_id: str | None = None, before: dict | None = None,
+                 after: dict | None = None, reason: str | None = None, source_file: str | None = None,
+                 source_sha256: str | None = None, submission_id: str | None = None) -> int:
+    """Append one hash-chained audit row; the caller holds the transaction of the change it records.
+
+    Returns its seq. Only inserts: no code path updates or deletes audit_log.
+    """
+    last = con.execute("select seq, row_hash from audit_log order by seq desc limit 1").fetchone()
+    seq, previous = (last[0] + 1, last[1]) if last else (1, audit.GENESIS)
+    row = {"seq": seq, "ts_utc": datetime.now(UTC).replace(tzinfo=None), "actor": principal.actor,
+           "actor_name": principal.name or None, "actor_role": principal.role, "auth_issuer": principal.issuer,
+           "action": action, "entity_table": entity_table, "entity_id": None if entity_id is None else str(entity_id),
+           "commitment_id": commitment_id, "before_json": audit.as_json(before), "after_json": audit.as_json(after),
+           "reason": reason, "source_file": source_file, "source_sha256": source_sha256,
+           "submission_id": submission_id, "prev_hash": previous}
+    row["row_hash"] = audit.row_hash(row)
+    con.execute(AUDIT_INSERT, [row[c] for c in audit.COLUMNS])
+    return seq
+
+
+# --- in-app writes (monitor/work.py checks the role and holds the transaction) --------------------------
+
+def record_in_app_source(con, principal: Principal, name: str, note: str | None = None) -> str:
+    """A source_file row for a change made in the app, so its rows have provenance and every cache sees a new
+    data version. Returns its id (a sha256, unique per change). Holds no private text: import history is public."""
+    sha = hashlib.sha256(f"{name}\x1f{principal.actor}\x1f{uuid.uuid4().hex}".encode()).hexdigest()
+    con.execute("insert into source_file values (?, ?, 'in_app', 0, 1, ?, ?, ?)",
+                [sha, name, db.now_utc(), principal.actor, note])
+    return sha
+
+
+def put_progress(con, row: dict) -> None:
+    """Insert or replace one progress_update row (every column given)."""
+    columns = list(row)
+    con.execute(f"insert or replace into progress_update ({', '.join(columns)}) "
+                f"values ({', '.join('?' for _ in columns)})", [row[c] for c in columns])
+
+
+def insert_watch(con, row: dict) -> None:
+    columns = list(row)
+    con.execute(f"insert into watchlist ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+                [row[c] for c in columns])
+
+
+def delete_watch(con, list_name: str, commitment_id: str) -> None:
+    con.execute("delete from watchlist where list_name = ? and commitment_id = ?", [list_name, commitment_id])
+
+
+def set_watch_reason(con, list_name: str, commitment_id: str, reason: str, reason_es: str | None,
+                     source_id: str) -> None:
+    con.execute("update watchlist set reason = ?, reason_es = ?, source_id = ?, source_sheet = null, "
+                "source_row = null where list_name = ? and commitment_id = ?",
+                [reason, reason_es, source_id, list_name, commitment_id])
+
+
+def insert_submission(con, row: dict) -> None:
+    columns = list(row)
+    con.execute(f"insert into progress_submission ({', '.join(columns)}) "
+                f"values ({', '.join('?' for _ in columns)})", [row[c] for c in columns])
+
+
+def decide_submission(con, submission_id: str, state: str, by: str, update_id: str | None = None,
+                      purge_text: bool = False) -> None:
+    """Close a pending submission; a withdrawal also deletes its free text (its digest stays in the audit log)."""
+    con.execute("update progress_submission set state = ?, decided_by = ?, decided_at = ?, update_id = ? "
+                "where submission_id = ? and state = 'pending'", [state, by, db.now_utc(), update_id, submission_id])
+    if purge_text:
+        con.execute("update progress_submission set narrative = null, narrative_es = null, challenges = null, "
+                    "evidence = null where submission_id = ?", [submission_id])
+
+
+def insert_review(con, submission_id: str, decision: str, reviewer: str, note: str | None) -> None:
+    con.execute("insert into submission_review values (?, ?, ?, ?, ?)",
+                [submission_id, decision, reviewer, note, db.now_utc()])

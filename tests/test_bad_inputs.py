@@ -16,6 +16,7 @@ from pathlib import Path
 
 import loader_files as f
 import pytest
+from people import STAFF
 
 from loaders import detect, gate
 from loaders.batch import InvalidFile, Problem
@@ -180,7 +181,7 @@ CASES = {
 def populated(tmp_path):
     """A database holding one valid plan, so a refused import has something to leave untouched."""
     con = db.open_prepared(tmp_path / "m.duckdb")
-    store.apply_batch(con, detect.load(f.nap_xlsx(), "valid.xlsx"))
+    store.apply_batch(STAFF, con, detect.load(f.nap_xlsx(), "valid.xlsx"))
     yield con
     con.close()
 
@@ -192,7 +193,7 @@ def fingerprints(con) -> dict:
 def refusal(con, data: bytes, name: str, kind: str | None) -> list[Problem]:
     """Load and write; return the problems that refused the file."""
     try:
-        store.apply_batch(con, detect.load(data, name, kind))
+        store.apply_batch(STAFF, con, detect.load(data, name, kind))
     except InvalidFile as exc:
         return exc.problems
     pytest.fail(f"{name} was accepted")
@@ -250,7 +251,7 @@ def test_header_on_row_3_is_found(populated):
     batch = detect.load(f.xlsx(book), "titled.xlsx")
     assert batch.ok and batch.tables["commitment"]["source_row"].tolist() == [4]
     assert any("header found on row 3" in n for n in batch.notes)
-    store.apply_batch(populated, batch)
+    store.apply_batch(STAFF, populated, batch)
     assert commitments(populated)["TS0003"][0] == "Budget data"
 
 
@@ -274,7 +275,7 @@ def test_semicolon_csv_is_read_and_noted():
                                    "<script>alert(1)</script><img src=x onerror=alert(2)>",
                                    "x'); DROP TABLE commitment; --"])
 def test_dangerous_looking_text_is_stored_verbatim(title, populated):
-    store.apply_batch(populated, detect.load(f.csv_bytes([f.HEADERS, f.with_row(T, 5, title)[0]]), "c.csv"))
+    store.apply_batch(STAFF, populated, detect.load(f.csv_bytes([f.HEADERS, f.with_row(T, 5, title)[0]]), "c.csv"))
     assert commitments(populated)["TS0001"][0] == title
 
 

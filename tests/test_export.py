@@ -9,6 +9,7 @@ from datetime import date, datetime
 import openpyxl
 import pandas as pd
 import pytest
+from people import STAFF
 
 from loaders.batch import Batch, SourceInfo
 from monitor import cli, db, queries
@@ -75,7 +76,7 @@ def small_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "monitor.duckdb"
     con = db.open_prepared(path)
     try:
-        apply_batch(con, Batch(SourceInfo("hand_made.csv", "f" * 64, 1, "nap_workbook"), _frames()), loaded_by="test")
+        apply_batch(STAFF, con, Batch(SourceInfo("hand_made.csv", "f" * 64, 1, "nap_workbook"), _frames()))
     finally:
         con.close()
     return path

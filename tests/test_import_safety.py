@@ -4,6 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
+from people import STAFF
 
 from monitor import db, store
 from monitor.cli import main
@@ -39,7 +40,7 @@ def test_a_later_file_of_the_same_command_may_hold_what_an_earlier_one_refers_to
     con = db.open_prepared(tmp_path / "m.duckdb")
     plan, progress = plan_batch("a" * 64), plan_batch("b" * 64)
     progress.tables = {"commitment": progress.tables["commitment"].assign(title="Open contracting (revised)")}
-    reports = store.apply_batches(con, [progress, plan])  # the plan's member and action plan arrive second
+    reports = store.apply_batches(STAFF, con, [progress, plan])  # the plan's member and action plan arrive second
     assert [r.added for r in reports] == [{"commitment": 2},
                                           {"member": 1, "action_plan": 1, "commitment": 0, "milestone": 1}]
     assert con.execute("select count(*) from commitment where member_code = 'XXX'").fetchone() == (2,)
@@ -50,12 +51,12 @@ def test_a_blank_cell_never_erases_a_stored_value(tmp_path):
     first = plan_batch("a" * 64)
     first.tables["commitment"]["description"] = ["What was promised", "Budget data in full"]
     first.tables["action_plan"]["title"] = ["Testland NAP 1"]
-    store.apply_batch(con, first)
+    store.apply_batch(STAFF, con, first)
     blank = plan_batch("b" * 64)
     blank.tables["commitment"]["description"] = [None, "Budget data, corrected"]
     blank.tables["action_plan"]["plan_number"] = [None]
     blank.tables["action_plan"]["title"] = [None]
-    report = store.apply_batch(con, blank)
+    report = store.apply_batch(STAFF, con, blank)
     rows = dict(con.execute("select commitment_id, description from commitment").fetchall())
     assert rows == {"XX0001": "What was promised", "XX0002": "Budget data, corrected"}
     assert con.execute("select plan_number, title from action_plan").fetchone() == (1, "Testland NAP 1")
@@ -67,8 +68,8 @@ def test_a_missing_column_never_erases_a_stored_value(tmp_path):
     first = plan_batch("a" * 64)
     first.tables["commitment"]["description"] = ["What was promised", None]
     first.tables["commitment"]["end_date"] = [pd.Timestamp("2021-08-31").date()] * 2
-    store.apply_batch(con, first)
-    store.apply_batch(con, plan_batch("b" * 64, title="Open contracting (revised)"))  # no description, no dates
+    store.apply_batch(STAFF, con, first)
+    store.apply_batch(STAFF, con, plan_batch("b" * 64, title="Open contracting (revised)"))  # no description, no dates
     row = con.execute("select title, description, end_date from commitment where commitment_id = 'XX0001'").fetchone()
     assert row == ("Open contracting (revised)", "What was promised", pd.Timestamp("2021-08-31").date())
 
@@ -81,7 +82,7 @@ def test_clearing_a_value_is_explicit_and_recorded(bundled_copy, capsys):
     con = duckdb.connect(str(bundled_copy), read_only=True)
     assert con.execute("select description from commitment where commitment_id = 'MX0081'").fetchone() == (None,)
     kind, notes = con.execute("select kind, notes from source_file where kind = 'clear'").fetchone()
-    assert "MX0081" in notes and "withdrawn" in notes and "cli:" in notes
+    assert "MX0081" in notes and "withdrawn" in notes and "os:" in notes
     con.close()
     assert main(["clear", "commitment", "MX0081", "commitment_id", "--reason", "x", "--db", str(bundled_copy)]) == 1
     assert "cannot clear commitment.commitment_id" in capsys.readouterr().err
@@ -89,11 +90,11 @@ def test_clearing_a_value_is_explicit_and_recorded(bundled_copy, capsys):
 
 def test_a_commitment_moved_to_another_member_is_imported_with_a_warning(tmp_path):
     con = db.open_prepared(tmp_path / "m.duckdb")
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     moved = plan_batch("b" * 64)
     moved.tables["member"] = pd.DataFrame({"member_code": ["XXX", "YYY"], "name": ["Testland", "Otherland"]})
     moved.tables["commitment"]["member_code"] = ["YYY", "XXX"]
-    report = store.apply_batch(con, moved)
+    report = store.apply_batch(STAFF, con, moved)
     assert [(w.severity, w.row, w.value) for w in report.warnings] == [("warning", 2, "YYY")]
     assert "moves from member XXX to YYY" in report.warnings[0].expected
 

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import duckdb
 import pytest
+from people import STAFF
 
 from monitor import db, linkcheck, queries, store
 from monitor.cli import main
@@ -89,7 +90,7 @@ def test_the_command_checks_every_cited_link_and_keeps_the_results(tmp_path, sit
     con = db.open_prepared(path)
     batch = plan_batch("a" * 64)
     batch.tables["commitment"]["source_url"] = [f"{site}/ok; {site}/gone", None]
-    store.apply_batch(con, batch)
+    store.apply_batch(STAFF, con, batch)
     con.close()
     assert main(["links", "check", "--timeout", "1", "--delay", "0", "--db", str(path)]) == 0
     assert "1 ok, 1 dead" in capsys.readouterr().err
@@ -104,7 +105,7 @@ def test_the_command_checks_every_cited_link_and_keeps_the_results(tmp_path, sit
 
 def test_record_keeps_the_latest_check_per_link(tmp_path, site):
     con = db.open_prepared(tmp_path / "m.duckdb")
-    store.record_link_checks(con, linkcheck.check_all([f"{site}/gone"], timeout=1, per_host_delay=0))
-    store.record_link_checks(con, linkcheck.check_all([f"{site}/ok"], timeout=1, per_host_delay=0))
-    store.record_link_checks(con, linkcheck.check_all([f"{site}/gone"], timeout=1, per_host_delay=0))
+    store.record_link_checks(STAFF, con, linkcheck.check_all([f"{site}/gone"], timeout=1, per_host_delay=0))
+    store.record_link_checks(STAFF, con, linkcheck.check_all([f"{site}/ok"], timeout=1, per_host_delay=0))
+    store.record_link_checks(STAFF, con, linkcheck.check_all([f"{site}/gone"], timeout=1, per_host_delay=0))
     assert con.execute("select count(*) from link_check").fetchone() == (2,)

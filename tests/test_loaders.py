@@ -7,6 +7,7 @@ from pathlib import Path
 import loader_files as f
 import openpyxl
 import pytest
+from people import STAFF
 
 from loaders import detect, nap_workbook, progress
 from loaders.batch import InvalidFile
@@ -40,10 +41,10 @@ def test_english_workbook_becomes_plan_commitments_tags_and_milestones(con):
         "AP_TST01-2", date(2021, 3, 1), "day")
     assert [t["tag"] for t in f.stored(batch, "commitment_tag")] == ["Open contracting", "Anti-corruption"]
     assert batch.tables["milestone"]["milestone_id"].tolist() == ["TS0001.1", "TS0001.2"]
-    report = store.apply_batch(con, batch)
+    report = store.apply_batch(STAFF, con, batch)
     assert report.added == {"member": 1, "action_plan": 1, "commitment": 2, "commitment_tag": 2, "milestone": 2}
-    assert store.apply_batch(con, detect.load(data, "plan.xlsx")).already_imported_at
-    resaved = store.apply_batch(con, detect.load(f.nap_xlsx(rows=rows), "plan.xlsx"))
+    assert store.apply_batch(STAFF, con, detect.load(data, "plan.xlsx")).already_imported_at
+    resaved = store.apply_batch(STAFF, con, detect.load(f.nap_xlsx(rows=rows), "plan.xlsx"))
     assert resaved.total_added == resaved.total_changed == 0
 
 
@@ -69,7 +70,7 @@ def test_spanish_workbook_reads_spanish_headers_and_day_first_dates(con):
     milestone = f.stored(batch, "milestone")[0]
     assert (milestone["commitment_id"], milestone["level"], milestone["due_date"]) == (
         "AP_MEX04-7", "activity", date(2021, 2, 1))
-    store.apply_batch(con, batch)
+    store.apply_batch(STAFF, con, batch)
 
 
 def test_each_sheet_alone_as_csv(con):
@@ -78,8 +79,8 @@ def test_each_sheet_alone_as_csv(con):
     assert detect.detect(commitments, "c.csv") == detect.detect(milestones, "m.csv") == "nap_workbook"
     first, second = detect.load(commitments, "c.csv"), detect.load(milestones, "m.csv", "nap_milestones")
     assert (first.source.kind, second.source.kind) == ("nap_commitments", "nap_milestones")
-    store.apply_batch(con, first)
-    store.apply_batch(con, second)
+    store.apply_batch(STAFF, con, first)
+    store.apply_batch(STAFF, con, second)
     assert con.execute("select count(*) from milestone").fetchone()[0] == 2
 
 
@@ -100,16 +101,16 @@ def test_canada_tracker_as_published(con):
         "2022-03", date(2022, 3, 31), "SP", "substantial")
     assert row["narrative"].startswith("- Open government learning materials") and row["language"] == "en"
     with pytest.raises(InvalidFile, match="expected a commitment already in the monitor"):
-        store.apply_batch(con, batch)  # Canada's plan must be loaded first
+        store.apply_batch(STAFF, con, batch)  # Canada's plan must be loaded first
     plan = [["C01", "AP_CAN05", "CAN", "Canada", "1", "Open government literacy", "2022-01-01", "2024-12-31", ""]]
-    store.apply_batch(con, detect.load(f.csv_bytes([f.HEADERS, *plan]), "canada_plan.csv"))
+    store.apply_batch(STAFF, con, detect.load(f.csv_bytes([f.HEADERS, *plan]), "canada_plan.csv"))
     with pytest.raises(InvalidFile, match="expected a milestone already in the monitor"):
-        store.apply_batch(con, batch)  # its indicators too
+        store.apply_batch(STAFF, con, batch)  # its indicators too
     steps = [["commitment_id", "milestone_id", "parent_milestone_id", "level", "seq", "title", "due_date"],
              ["C01", "C01.1", "", "milestone", "1", "Learning materials", "2024-06-30"],
              ["C01", "C01.1.1", "C01.1", "indicator", "1", "Materials drafted", "2022-12-31"]]
-    store.apply_batch(con, detect.load(f.csv_bytes(steps), "canada_milestones.csv"))
-    assert store.apply_batch(con, batch).added == {"progress_update": 1}
+    store.apply_batch(STAFF, con, detect.load(f.csv_bytes(steps), "canada_milestones.csv"))
+    assert store.apply_batch(STAFF, con, batch).added == {"progress_update": 1}
 
 
 def test_canada_nil_progress_is_kept_and_codes_resolve():
@@ -122,7 +123,7 @@ def test_canada_nil_progress_is_kept_and_codes_resolve():
 
 
 def test_generic_progress_in_spanish_and_reimport_by_period(con):
-    store.apply_batch(con, detect.load(f.nap_xlsx(), "plan.xlsx"))
+    store.apply_batch(STAFF, con, detect.load(f.nap_xlsx(), "plan.xlsx"))
     header = ["ID del compromiso", "Periodo", "Evaluador", "Nombre del evaluador", "Estado", "Porcentaje", "Avance",
               "Retos", "Evidencia"]
     first = [["TS0001", "2022-S1", "sociedad civil", "Observatorio", "en proceso", "40%", "Avanza", "", "https://x"]]
@@ -131,17 +132,17 @@ def test_generic_progress_in_spanish_and_reimport_by_period(con):
     row = f.stored(batch, "progress_update")[0]
     assert (row["assessor"], row["status_code"], row["percent_complete"], row["period_end"]) == (
         "civil_society", "in_progress", 40.0, date(2022, 6, 30))
-    store.apply_batch(con, batch)
+    store.apply_batch(STAFF, con, batch)
     again = [first[0][:4] + ["completado", "100", "Listo", "", ""]]
-    assert store.apply_batch(con, detect.load(f.csv_bytes([header, *again]), "avance2.csv")).changed == {
+    assert store.apply_batch(STAFF, con, detect.load(f.csv_bytes([header, *again]), "avance2.csv")).changed == {
         "progress_update": 1}
     later = [["TS0001", "2022-S2", *first[0][2:]]]
-    assert store.apply_batch(con, detect.load(f.csv_bytes([header, *later]), "avance3.csv")).added == {
+    assert store.apply_batch(STAFF, con, detect.load(f.csv_bytes([header, *later]), "avance3.csv")).added == {
         "progress_update": 1}
 
 
 def test_irm_ratings_map_onto_published_scales(con):
-    store.apply_batch(con, detect.load(f.nap_xlsx(), "plan.xlsx"))
+    store.apply_batch(STAFF, con, detect.load(f.nap_xlsx(), "plan.xlsx"))
     data = f.xlsx(f.workbook({"Ratings": [f.IRM_HEADERS, *f.IRM_ROWS]}))
     assert detect.detect(data, "irm.xlsx") == "irm_ratings"
     batch = detect.load(data, "irm.xlsx")
@@ -152,7 +153,7 @@ def test_irm_ratings_map_onto_published_scales(con):
                    ("early_results", "early_results", "significant", "strong", None, "irm_refresh"),
                    ("early_results", "early_results", None, None, "NA", "irm_refresh")]
     assert f.stored(batch, "assessment")[0]["rationale"] == "Most contracts are published."
-    assert store.apply_batch(con, batch).added == {"assessment": 3}
+    assert store.apply_batch(STAFF, con, batch).added == {"assessment": 3}
 
 
 def test_irm_summary_counts_as_published():
@@ -168,7 +169,7 @@ def test_irm_summary_counts_as_published():
 
 
 def test_events_and_watchlist(con):
-    store.apply_batch(con, detect.load(f.nap_xlsx(), "plan.xlsx"))
+    store.apply_batch(STAFF, con, detect.load(f.nap_xlsx(), "plan.xlsx"))
     events = f.csv_bytes([["date", "date_precision", "member_code", "commitment_id", "category", "title", "actor"],
                           ["2021-07", "", "TST", "TS0001", "statement", "OGP calls for implementation", "OGP"],
                           ["2019", "", "TST", "", "plan", "Plan submitted", "Government"]])
@@ -178,8 +179,8 @@ def test_events_and_watchlist(con):
     ev = f.stored(detect.load(events, "e.csv"), "event")
     assert [(e["event_date"], e["date_precision"]) for e in ev] == [(date(2021, 7, 1), "month"),
                                                                    (date(2019, 1, 1), "year")]
-    store.apply_batch(con, detect.load(events, "e.csv"))
-    store.apply_batch(con, detect.load(watch, "w.csv"))
+    store.apply_batch(STAFF, con, detect.load(events, "e.csv"))
+    store.apply_batch(STAFF, con, detect.load(watch, "w.csv"))
     assert con.execute("select list_name, since from watchlist").fetchall() == [("priority", date(2024, 1, 10))]
 
 

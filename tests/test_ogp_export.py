@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from people import STAFF
 
 from loaders import ogp_export
 from loaders.batch import stable_id
@@ -136,7 +137,7 @@ def test_a_later_export_that_adds_the_report_year_updates_the_rating_in_place(tm
             cells[year] = published
             out = io.StringIO()
             csv.writer(out, lineterminator="\r\n").writerows([columns, cells])
-            store.apply_batch(con, ogp_export.load(out.getvalue().encode("utf-8"), f"export_{published}.csv"))
+            store.apply_batch(STAFF, con, ogp_export.load(out.getvalue().encode("utf-8"), f"export_{published}.csv"))
         reports = con.execute("select report from assessment where source_column = 'Completion (End Of Term)'")
         assert [r[0] for r in reports.fetchall()] == ["IRM end-of-term report 2023"]
     finally:
@@ -199,12 +200,12 @@ def test_label_code_disagreement_is_a_located_warning(batch):
 
 def test_reimport_adds_rows_once(batch, tmp_path):
     con = db.open_prepared(tmp_path / "m.duckdb")
-    first = store.apply_batch(con, batch)
+    first = store.apply_batch(STAFF, con, batch)
     assert first.added["commitment"] == 436 and first.added["assessment"] == len(batch.tables["assessment"])
-    again = store.apply_batch(con, ogp_export.load(SAMPLE.read_bytes(), SAMPLE.name))
+    again = store.apply_batch(STAFF, con, ogp_export.load(SAMPLE.read_bytes(), SAMPLE.name))
     assert again.already_imported_at is not None and again.total_added == 0
     with_bom = ogp_export.load(b"\xef\xbb\xbf" + SAMPLE.read_bytes(), "same_with_bom.csv")
-    third = store.apply_batch(con, with_bom)
+    third = store.apply_batch(STAFF, con, with_bom)
     assert third.total_added == 0 and third.total_changed == 0
     assert con.execute("select count(*) from commitment").fetchone()[0] == 436
     con.close()
@@ -217,8 +218,8 @@ def test_holdout_split_by_member(records, batch, tmp_path):
     part_a = [records[0]] + [r for r in records[1:] if r[code] in first_half]
     part_b = [records[0]] + [r for r in records[1:] if r[code] not in first_half]
     con = db.open_prepared(tmp_path / "m.duckdb")
-    a = store.apply_batch(con, ogp_export.load(csv_bytes(part_a), "a.csv"))
-    b = store.apply_batch(con, ogp_export.load(csv_bytes(part_b), "b.csv"))
+    a = store.apply_batch(STAFF, con, ogp_export.load(csv_bytes(part_a), "a.csv"))
+    b = store.apply_batch(STAFF, con, ogp_export.load(csv_bytes(part_b), "b.csv"))
     assert a.added["commitment"] == len(part_a) - 1 and b.added["commitment"] == len(part_b) - 1
     for table, expected in batch.counts().items():
         assert con.execute(f"select count(*) from {table}").fetchone()[0] == expected, table
@@ -281,7 +282,7 @@ def test_all_problems_reported_with_row_column_value(records):
     label = next(p for p in bad.errors if p.value == "Sustancialish")
     assert "Substantial" in label.expected and "Complete" in label.expected and "ND" in label.expected
     with pytest.raises(Exception) as raised:
-        store.apply_batch(db.open_prepared(":memory:"), bad)
+        store.apply_batch(STAFF, db.open_prepared(":memory:"), bad)
     assert "Sustancialish" in str(raised.value)
 
 

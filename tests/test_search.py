@@ -6,6 +6,7 @@ import random
 
 import pandas as pd
 import pytest
+from people import STAFF
 
 from loaders.batch import Batch, SourceInfo
 from monitor import db, queries, search_index, store
@@ -37,7 +38,7 @@ def plan(sha: str, titles: list[str], descriptions: list[str | None]) -> Batch:
 @pytest.fixture
 def con(tmp_path):
     con = db.open_prepared(tmp_path / "m.duckdb")
-    store.apply_batch(con, plan("a" * 64, ["Beneficial ownership register", "Participación ciudadana"],
+    store.apply_batch(STAFF, con, plan("a" * 64, ["Beneficial ownership register", "Participación ciudadana"],
                                 ["A public register of who owns companies.\n\nDecision-making in the open.",
                                  "Mesas de trabajo con la sociedad civil."]))
     yield con
@@ -88,18 +89,18 @@ def test_spaces_alone_filter_nothing(con):
 
 
 def test_a_corrected_text_is_found_by_its_new_words_only(con):
-    store.apply_batch(con, plan("b" * 64, ["Open contracting", "Participación ciudadana"],
+    store.apply_batch(STAFF, con, plan("b" * 64, ["Open contracting", "Participación ciudadana"],
                                 ["Contracts published as open data.", "Mesas de trabajo con la sociedad civil."]))
     assert found(con, "ownership") == set()
     assert found(con, '"contracts published"') == {"XX0001"}
     postings = con.execute("select count(*) from search_posting").fetchone()[0]
-    store.apply_batch(con, plan("c" * 64, ["Open contracting", "Participación ciudadana"],
+    store.apply_batch(STAFF, con, plan("c" * 64, ["Open contracting", "Participación ciudadana"],
                                 ["Contracts published as open data.", "Mesas de trabajo con la sociedad civil. "]))
     assert con.execute("select count(*) from search_posting").fetchone()[0] == postings  # re-indexed, not added
 
 
 def test_a_dry_run_leaves_the_index_as_it_was(con):
-    store.apply_batch(con, plan("b" * 64, ["Open contracting", "Other"], [None, None]), dry_run=True)
+    store.apply_batch(STAFF, con, plan("b" * 64, ["Open contracting", "Other"], [None, None]), dry_run=True)
     assert found(con, "ownership") == {"XX0001"}
     assert found(con, "contracting") == set()
 
@@ -107,7 +108,7 @@ def test_a_dry_run_leaves_the_index_as_it_was(con):
 def test_a_database_from_before_the_index_is_indexed_when_opened(tmp_path):
     path = tmp_path / "m.duckdb"
     con = db.open_prepared(path)
-    store.apply_batch(con, plan("a" * 64, ["Beneficial ownership register"], [None]))
+    store.apply_batch(STAFF, con, plan("a" * 64, ["Beneficial ownership register"], [None]))
     con.execute("delete from search_posting; delete from search_token; "
                 "delete from schema_migration where name = '004_search_index.sql'; "
                 "drop table search_posting; drop table search_token")

@@ -6,6 +6,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
+from people import STAFF
 
 from loaders.batch import Batch, SourceInfo
 from monitor import db, metrics, queries, store
@@ -57,8 +58,8 @@ def statements(sha: str, rows: list[tuple]) -> Batch:
 
 def test_staleness_puts_the_quietest_first_with_its_figures(tmp_path):
     con = db.open_prepared(tmp_path / "m.duckdb")
-    store.apply_batch(con, plan_batch("a" * 64))
-    store.apply_batch(con, statements("b" * 64, [("XX0001", "2026-10"), ("XX0002", "2025-06")]))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, statements("b" * 64, [("XX0001", "2026-10"), ("XX0002", "2025-06")]))
     quiet = queries.staleness(con.cursor(), Filters(), "member", TODAY).iloc[0]
     assert (quiet["group_id"], quiet["commitments"], quiet["last_statement"].date()) == ("XXX", 2, date(2026, 10, 28))
     assert quiet["days_since_statement"] == (TODAY - date(2026, 10, 28)).days

@@ -5,6 +5,7 @@ import time
 
 import pandas as pd
 import pytest
+from people import STAFF
 
 from loaders.batch import Batch, InvalidFile, SourceInfo
 from monitor import db, store
@@ -45,7 +46,7 @@ def con(tmp_path):
 
 
 def test_import_writes_every_table_and_records_its_source(con):
-    report = store.apply_batch(con, plan_batch("a" * 64))
+    report = store.apply_batch(STAFF, con, plan_batch("a" * 64))
     assert report.added == {"member": 1, "action_plan": 1, "commitment": 2, "milestone": 1}
     row = con.execute("select file_name, kind, row_count from source_file").fetchone()
     assert row == ("plan.xlsx", "nap_workbook", 5)
@@ -54,16 +55,16 @@ def test_import_writes_every_table_and_records_its_source(con):
 
 
 def test_same_file_twice_changes_nothing(con):
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     before = fingerprints(con)
-    report = store.apply_batch(con, plan_batch("a" * 64))
+    report = store.apply_batch(STAFF, con, plan_batch("a" * 64))
     assert report.already_imported_at is not None
     assert fingerprints(con) == before
 
 
 def test_corrected_file_updates_in_place_without_duplicates(con):
-    store.apply_batch(con, plan_batch("a" * 64))
-    report = store.apply_batch(con, plan_batch("b" * 64, title="Open contracting (revised)"))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
+    report = store.apply_batch(STAFF, con, plan_batch("b" * 64, title="Open contracting (revised)"))
     assert report.added["commitment"] == 0 and report.changed["commitment"] == 1
     assert con.execute("select count(*) from commitment").fetchone()[0] == 2
     assert con.execute("select title from commitment where commitment_id = 'XX0001'").fetchone()[0] \
@@ -71,17 +72,17 @@ def test_corrected_file_updates_in_place_without_duplicates(con):
 
 
 def test_dangling_reference_rejects_the_whole_file_and_names_the_row(con):
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     before = fingerprints(con)
     with pytest.raises(InvalidFile) as caught:
-        store.apply_batch(con, plan_batch("c" * 64, milestone_parent="XX0999"))
+        store.apply_batch(STAFF, con, plan_batch("c" * 64, milestone_parent="XX0999"))
     problem = caught.value.problems[0]
     assert (problem.sheet, problem.row, problem.column, problem.value) == ("Milestones", 2, "commitment_id", "XX0999")
     assert fingerprints(con) == before
 
 
 def test_failure_mid_write_rolls_back_everything(con, monkeypatch):
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     before = fingerprints(con)
     real = store._upsert
     calls = []
@@ -94,14 +95,14 @@ def test_failure_mid_write_rolls_back_everything(con, monkeypatch):
 
     monkeypatch.setattr(store, "_upsert", failing)
     with pytest.raises(RuntimeError):
-        store.apply_batch(con, plan_batch("d" * 64, title="changed"))
+        store.apply_batch(STAFF, con, plan_batch("d" * 64, title="changed"))
     assert fingerprints(con) == before
 
 
 def test_progress_is_history_a_new_period_adds_a_row(con):
-    store.apply_batch(con, plan_batch("a" * 64))
-    store.apply_batch(con, progress_batch("e" * 64, "2021-03", "not_started"))
-    store.apply_batch(con, progress_batch("f" * 64, "2021-06", "limited"))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, progress_batch("e" * 64, "2021-03", "not_started"))
+    store.apply_batch(STAFF, con, progress_batch("f" * 64, "2021-06", "limited"))
     rows = con.execute("select period, status_code from progress_update order by period").fetchall()
     assert rows == [("2021-03", "not_started"), ("2021-06", "limited")]
     assert con.execute("select current_status from mart_commitment where commitment_id = 'XX0001'").fetchone()[0] \
@@ -110,7 +111,7 @@ def test_progress_is_history_a_new_period_adds_a_row(con):
 
 def test_dry_run_counts_but_writes_nothing(con):
     before = fingerprints(con)
-    report = store.apply_batch(con, plan_batch("a" * 64), dry_run=True)
+    report = store.apply_batch(STAFF, con, plan_batch("a" * 64), dry_run=True)
     assert report.total_added == 5
     assert fingerprints(con) == before
 
@@ -120,7 +121,7 @@ def test_batch_with_errors_is_refused_before_writing(con):
     from loaders.batch import Problem
     batch.problems.append(Problem("plan.xlsx", "expected a date", "Commitments", 4, "end_date", "2019-13-45"))
     with pytest.raises(InvalidFile):
-        store.apply_batch(con, batch)
+        store.apply_batch(STAFF, con, batch)
     assert con.execute("select count(*) from commitment").fetchone()[0] == 0
 
 
@@ -144,10 +145,10 @@ def test_reference_scales_are_in_the_database(con):
 def test_reimport_with_timestamps_for_dates_is_not_a_change(con):
     batch = plan_batch("a" * 64)
     batch.tables["milestone"]["due_date"] = [pd.Timestamp("2021-08-31").date()]
-    store.apply_batch(con, batch)
+    store.apply_batch(STAFF, con, batch)
     again = plan_batch("b" * 64)
     again.tables["milestone"]["due_date"] = [pd.Timestamp("2021-08-31")]
-    report = store.apply_batch(con, again)
+    report = store.apply_batch(STAFF, con, again)
     assert report.changed == {"member": 0, "action_plan": 0, "commitment": 0, "milestone": 0}
 
 
@@ -182,27 +183,27 @@ def test_an_older_database_is_migrated_and_its_read_tables_rebuilt(tmp_path):
                "title": "Launch", "commitment_id": "XX0999"}, "commitment_id"),
 ])
 def test_a_row_about_something_unknown_is_refused(con, table, row, column):
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     before = fingerprints(con)
     batch = Batch(SourceInfo("more.csv", "z" * 64, 10, "irm_ratings"))
     batch.tables[table] = pd.DataFrame([{**row, "source_row": 2}])
     with pytest.raises(InvalidFile) as caught:
-        store.apply_batch(con, batch)
+        store.apply_batch(STAFF, con, batch)
     assert (caught.value.problems[0].row, caught.value.problems[0].column) == (2, column)
     assert fingerprints(con) == before
 
 
 def test_an_event_about_no_commitment_in_particular_is_fine(con):
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     batch = Batch(SourceInfo("events.csv", "y" * 64, 10, "events"))
     batch.tables["event"] = pd.DataFrame([{"event_id": "e1", "date_raw": "2024", "date_precision": "year",
                                            "category": "plan", "title": "Plan published", "member_code": "XXX",
                                            "commitment_id": None, "source_row": 2}])
-    assert store.apply_batch(con, batch).added == {"event": 1}
+    assert store.apply_batch(STAFF, con, batch).added == {"event": 1}
 
 
 def test_assessors_disagree_only_about_the_same_subject_and_period(con):
-    store.apply_batch(con, plan_batch("a" * 64))
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
     rows = [("commitment", "XX0001", "government", "not_started"),
             ("milestone", "XX0001.1", "civil_society", "complete")]
 
@@ -218,7 +219,7 @@ def test_assessors_disagree_only_about_the_same_subject_and_period(con):
         sql = "select assessors_disagree from mart_commitment where commitment_id = 'XX0001'"
         return con.execute(sql).fetchone()[0]
 
-    store.apply_batch(con, statements("b" * 64, rows))
+    store.apply_batch(STAFF, con, statements("b" * 64, rows))
     assert not disagree()  # a finished milestone does not contradict a commitment that has not started
-    store.apply_batch(con, statements("c" * 64, [("commitment", "XX0001", "civil_society", "limited")]))
+    store.apply_batch(STAFF, con, statements("c" * 64, [("commitment", "XX0001", "civil_society", "limited")]))
     assert disagree()

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from webui import identity
 from webui.data import WRITE_LOCK, connection, start_run
 from webui.language import tr
 
@@ -35,13 +36,14 @@ def inspect_upload(data: bytes, name: str):
 
 
 def import_batch(batch, progress=None):
-    """Write through the dashboard's own connection (the single writer), then drop every cached answer."""
+    """Write as this session's person through the dashboard's own connection (the single writer, which checks
+    the role), then drop every cached answer."""
     from monitor.store import apply_batch
 
     with WRITE_LOCK:
         cur = connection().cursor()
         try:
-            report = apply_batch(cur, batch, loaded_by="dashboard", progress=progress)
+            report = apply_batch(identity.principal(), cur, batch, progress=progress)
         finally:
             cur.close()
     st.cache_data.clear()

@@ -1,0 +1,119 @@
+"""The audit trail's rules: canonical JSON, the row hash chain, and the reads that verify and list it.
+
+Each audit_log row's `row_hash` is the sha256 of the canonical JSON (sorted keys, no spaces, UTF-8) of
+every other field of the row, `prev_hash` included, and `prev_hash` is the row_hash of the row before.
+Changing, deleting or reordering any row therefore breaks the chain at that row or the next one.
+Rows are written only by monitor/store.py (`append_audit`), in the transaction of the change they record.
+The chain cannot show that the newest rows were removed: publish the head hash (`audit verify` prints it).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import pandas as pd
+
+GENESIS = "0" * 64
+# Every field but row_hash, in sorted order: the canonical object is built in this order without re-sorting.
+HASHED = ("action", "actor", "actor_name", "actor_role", "after_json", "auth_issuer", "before_json",
+          "commitment_id", "entity_id", "entity_table", "prev_hash", "reason", "seq", "source_file",
+          "source_sha256", "submission_id", "ts_utc")
+COLUMNS = ("seq", "ts_utc", "actor", "actor_name", "actor_role", "auth_issuer", "action", "entity_table",
+           "entity_id", "commitment_id", "before_json", "after_json", "reason", "source_file", "source_sha256",
+           "submission_id", "prev_hash", "row_hash")
+
+
+def plain(value):
+    """A JSON-ready form of what DuckDB and pandas hand back (dates, numpy scalars, NaN)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):  # numpy scalar
+        return plain(value.item())
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+def canonical(obj) -> str:
+    """Sorted keys, no spaces, non-ASCII kept as UTF-8: the same object always gives the same text."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=plain)
+
+
+def as_json(fields: dict | None) -> str | None:
+    """The stored form of a before/after value: canonical JSON, or NULL for "did not exist"."""
+    return None if fields is None else canonical(plain(fields))
+
+
+def row_hash(row: dict) -> str:
+    """sha256 of the canonical JSON of the row's hashed fields (prev_hash among them)."""
+    text = json.dumps({k: row[k] for k in HASHED}, separators=(",", ":"), ensure_ascii=False, default=plain)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def changed_fields(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
+    """Field-level difference: only what changed, on both sides (None where the row did not exist)."""
+    if before is None or after is None:
+        return before, after
+    keys = [k for k in after if plain(before.get(k)) != plain(after.get(k))]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    rows: int
+    head: str                 # row_hash of the last intact row (GENESIS when empty)
+    broken_seq: int | None = None
+    problem: str = ""
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.rows:,} rows, head {self.head}"
+        return f"audit log BROKEN at seq {self.broken_seq}: {self.problem}"
+
+
+def verify(cur) -> Verdict:
+    """Walk the chain in seq order; the first row whose hash, link or number is wrong is named."""
+    rows = cur.execute(f"select {', '.join(COLUMNS)} from audit_log order by seq").fetchall()
+    previous, expected = GENESIS, 1
+    for n, values in enumerate(rows):
+        row = dict(zip(COLUMNS, values))
+        seq = row["seq"]
+        if seq != expected:
+            what = "missing (deleted)" if seq > expected else "repeated or out of order"
+            return Verdict(False, n, previous, seq, f"expected seq {expected}; seq {expected} is {what}")
+        if row_hash(row) != row["row_hash"]:
+            return Verdict(False, n, previous, seq, "the row's content does not match its row_hash (edited)")
+        if row["prev_hash"] != previous:
+            return Verdict(False, n, previous, seq, f"prev_hash does not match the row_hash of seq {seq - 1} "
+                                                    "(a row before it was edited, deleted or reordered)")
+        previous, expected = row["row_hash"], expected + 1
+    return Verdict(True, len(rows), previous)
+
+
+def entries(cur, since: date | None = None, entity: str | None = None) -> pd.DataFrame:
+    """Audit rows from `since` (a UTC day) on, optionally only those about one entity id or commitment."""
+    return cur.execute(f"""
+        select {', '.join(COLUMNS)} from audit_log
+        where ($since is null or ts_utc >= $since)
+          and ($entity is null or entity_id = $entity or commitment_id = $entity or submission_id = $entity)
+        order by seq""", {"since": since, "entity": entity}).df()
+
+
+def has_log(cur) -> bool:
+    return bool(cur.execute(
+        "select count(*) from information_schema.tables where table_name = 'audit_log'").fetchone()[0])
