@@ -27,7 +27,8 @@ from loaders.batch import stable_id
 from loaders.dates import parse_date, period_end
 from monitor import audit, auth, db, store
 from monitor.auth import SUPPORT_UNIT, Principal
-from monitor.export.safe import ILLEGAL_CHARACTERS, is_web_url
+from monitor.export.safe import ILLEGAL_CHARACTERS
+from vocabulary.links import is_web_url
 from vocabulary import scales
 
 PRIORITY = "priority"
