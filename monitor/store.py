@@ -109,8 +109,7 @@ def apply_batches(principal: Principal, con: duckdb.DuckDBPyConnection, batches:
         imported = [b.tables["commitment"]["commitment_id"] for b, _ in fresh if "commitment" in _tables(b)]
         if imported:
             search_index.update(con, pd.concat(imported, ignore_index=True).drop_duplicates())
-        for batch, report in fresh:
-            _audit_import(con, principal, batch, report)
+        append_audits(con, principal, [_import_entry(batch, report) for batch, report in fresh])
         if dry_run:  # everything was applied and checked: undo it
             tx.rollback()
     return reports
@@ -143,12 +142,13 @@ def _record_source(con, batch: Batch, loaded_by: str) -> None:
     )
 
 
-def _audit_import(con, principal: Principal, batch: Batch, report: ImportReport) -> None:
+def _import_entry(batch: Batch, report: ImportReport) -> dict:
+    """One audit row per imported file: its counts, name and sha256."""
     s = batch.source
     after = {"kind": s.kind, "file_name": s.file_name, "size_bytes": s.size_bytes, "rows": batch.row_count(),
              "added": report.added, "changed": report.changed, "warnings": len(report.warnings)}
-    append_audit(con, principal, "import", entity_table="source_file", entity_id=s.sha256, after=after,
-                 source_file=s.file_name, source_sha256=s.sha256)
+    return {"action": "import", "entity_table": "source_file", "entity_id": s.sha256, "after": after,
+            "source_file": s.file_name, "source_sha256": s.sha256}
 
 
 def _with_provenance(frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
@@ -310,29 +310,74 @@ def record_link_checks(principal: Principal, con, results: list) -> int:
 
 # --- the audit log ------------------------------------------------------------------------------------
 
-AUDIT_INSERT = (f"insert into audit_log ({', '.join(audit.COLUMNS)}) "
-                f"values ({', '.join('?' for _ in audit.COLUMNS)})")
+# the registered frame's columns with audit_log's types, so the canonical content is the verifier's
+AUDIT_TYPED = ", ".join(f"cast({c} as {'bigint' if c == 'seq' else 'timestamp' if c == 'ts_utc' else 'varchar'}) as {c}"
+                        for c in audit.COLUMNS)
 
 
-def append_audit(con, principal: Principal, action: str, *, entity_table: str | None = None,
-                 entity_id: str | None = None, commitment_id: str | None = None, before: dict | None = None,
-                 after: dict | None = None, reason: str | None = None, source_file: str | None = None,
-                 source_sha256: str | None = None, submission_id: str | None = None) -> int:
+AUDIT_PARAMS = ", ".join(f"cast(? as {'bigint' if c == 'seq' else 'timestamp' if c == 'ts_utc' else 'varchar'}) "
+                         f"as {c}" for c in audit.COLUMNS)
+
+
+def _append_many(con, rows: list[dict], previous: str) -> None:
+    """Several rows (an import of several files, a benchmark): DuckDB builds every content in one query."""
+    frame = pd.DataFrame(rows, columns=list(audit.COLUMNS)).astype(object)
+    frame = frame.where(frame.notna(), None)
+    con.register("new_audit_rows", frame)
+    try:
+        contents = [r[0] for r in con.execute(
+            f"select {audit.CONTENT_SQL} from (select {AUDIT_TYPED} from new_audit_rows) order by seq").fetchall()]
+    finally:
+        con.unregister("new_audit_rows")
+    for row, content in zip(rows, contents):  # the chain is sequential: each hash needs the one before
+        row["prev_hash"] = previous
+        row["row_hash"] = previous = audit.chain(content, previous)
+    frame["prev_hash"] = [r["prev_hash"] for r in rows]
+    frame["row_hash"] = [r["row_hash"] for r in rows]
+    con.register("new_audit_rows", frame)
+    try:
+        con.execute(f"insert into audit_log ({', '.join(audit.COLUMNS)}) "
+                    f"select {AUDIT_TYPED} from new_audit_rows")
+    finally:
+        con.unregister("new_audit_rows")
+
+
+def append_audit(con, principal: Principal, action: str, **entry) -> int:
     """Append one hash-chained audit row; the caller holds the transaction of the change it records.
 
-    Returns its seq. Only inserts: no code path updates or deletes audit_log.
+    `entry` holds entity_table, entity_id, commitment_id, before, after (dicts), reason, source_file,
+    source_sha256, submission_id. Returns the row's seq. Only inserts: no code path updates or deletes audit_log.
     """
-    last = con.execute("select seq, row_hash from audit_log order by seq desc limit 1").fetchone()
-    seq, previous = (last[0] + 1, last[1]) if last else (1, audit.GENESIS)
-    row = {"seq": seq, "ts_utc": datetime.now(UTC).replace(tzinfo=None), "actor": principal.actor,
-           "actor_name": principal.name or None, "actor_role": principal.role, "auth_issuer": principal.issuer,
-           "action": action, "entity_table": entity_table, "entity_id": None if entity_id is None else str(entity_id),
-           "commitment_id": commitment_id, "before_json": audit.as_json(before), "after_json": audit.as_json(after),
-           "reason": reason, "source_file": source_file, "source_sha256": source_sha256,
-           "submission_id": submission_id, "prev_hash": previous}
-    row["row_hash"] = audit.row_hash(row)
-    con.execute(AUDIT_INSERT, [row[c] for c in audit.COLUMNS])
-    return seq
+    return append_audits(con, principal, [{"action": action, **entry}])[-1]
+
+
+def append_audits(con, principal: Principal, entries: list[dict]) -> list[int]:
+    """Append several audit rows in order (one lookup of the chain's head, one insert); returns their seqs."""
+    last = con.execute("select seq, row_hash from audit_log order by seq desc limit 1").fetchall()  # read to the end
+    seq, previous = last[0] if last else (0, audit.GENESIS)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    rows = []
+    for e in entries:
+        seq += 1
+        entity_id = e.get("entity_id")
+        rows.append({"seq": seq, "ts_utc": now, "actor": principal.actor, "actor_name": principal.name or None,
+                     "actor_role": principal.role, "auth_issuer": principal.issuer, "action": e["action"],
+                     "entity_table": e.get("entity_table"),
+                     "entity_id": None if entity_id is None else str(entity_id),
+                     "commitment_id": e.get("commitment_id"), "before_json": audit.as_json(e.get("before")),
+                     "after_json": audit.as_json(e.get("after")), "reason": e.get("reason"),
+                     "source_file": e.get("source_file"), "source_sha256": e.get("source_sha256"),
+                     "submission_id": e.get("submission_id"), "prev_hash": None, "row_hash": None})
+    if len(rows) == 1:  # an in-app change: parameters, no frame to build
+        row = rows[0]
+        params = [row[c] for c in audit.COLUMNS]
+        content = con.execute(f"select {audit.CONTENT_SQL} from (select {AUDIT_PARAMS})", params).fetchall()[0][0]
+        row["prev_hash"], row["row_hash"] = previous, audit.chain(content, previous)
+        con.execute(f"insert into audit_log ({', '.join(audit.COLUMNS)}) values ({', '.join('?' * len(params))})",
+                    [row[c] for c in audit.COLUMNS])
+    elif rows:
+        _append_many(con, rows, previous)
+    return [r["seq"] for r in rows]
 
 
 # --- in-app writes (monitor/work.py checks the role and holds the transaction) --------------------------

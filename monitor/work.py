@@ -59,8 +59,8 @@ def _text(field: str, value: str | None, *, required: bool = False, limit: str |
 def _one(con, sql: str, params: list) -> dict | None:
     """One row as a dict of plain Python values (dates stay dates: DataFrames would make them timestamps)."""
     cur = con.execute(sql, params)
-    found = cur.fetchone()
-    return None if found is None else dict(zip([d[0] for d in cur.description], found))
+    found = cur.fetchall()  # to the end: DuckDB refuses some work while a result is unfinished
+    return dict(zip([d[0] for d in cur.description], found[0])) if found else None
 
 
 def _commitment(con, commitment_id: str) -> str:

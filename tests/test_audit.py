@@ -94,12 +94,8 @@ def test_verify_names_the_first_broken_row(logged, how, capsys):
 
 def test_a_recomputed_row_hash_breaks_the_next_link(logged):
     """Re-hashing an edited row correctly still breaks the chain at the next row."""
-    con = duckdb.connect(str(logged))
-    row = dict(zip(audit.COLUMNS, con.execute(f"select {', '.join(audit.COLUMNS)} from audit_log where seq = 5")
-                   .fetchone()))
-    row["actor"] = "someone-else"
-    con.execute("update audit_log set actor = ?, row_hash = ? where seq = 5", [row["actor"], audit.row_hash(row)])
-    con.close()
+    tamper(logged, "update audit_log set actor = 'someone-else' where seq = 5",
+           f"update audit_log set row_hash = sha256({audit.CONTENT_SQL} || prev_hash) where seq = 5")
     verdict = verify(logged)
     assert verdict.broken_seq == 6 and "prev_hash" in verdict.problem
 
@@ -133,7 +129,7 @@ WRITER = textwrap.dedent("""
 
     path, where, what = sys.argv[1:4]
     con = db.open_prepared(path)
-    real = store.append_audit
+    real = store.append_audits
 
     def stalled(*args, **kwargs):
         if where == "after":
@@ -141,7 +137,7 @@ WRITER = textwrap.dedent("""
         print("stalled", flush=True)
         time.sleep(120)
 
-    store.append_audit = stalled
+    store.append_audits = stalled
     if what == "record_progress":
         work.record_progress(STAFF, con, "MX0081", period="2031-06", status="Limited", narrative="KILLED-WRITE")
     else:

@@ -113,7 +113,7 @@ def test_a_failing_audit_insert_undoes_the_write(ctx, name, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store, "append_audit", broken)
+    monkeypatch.setattr(store, "append_audits", broken)
     who = CSO if name in ("submit_progress", "withdraw_submission") else STAFF
     with pytest.raises(RuntimeError, match="disk full"):
         CALLS[name](who, ctx)
