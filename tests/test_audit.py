@@ -178,7 +178,7 @@ WRITE = re.compile(r"\b(insert\s+(?:or\s+\w+\s+)?into|update|delete\s+from|trunc
 # Maintenance writes that cannot move into monitor/store.py without the storage layer importing the writer
 # (db.prepare runs them, and everything that opens the file calls db.open_prepared):
 MAINTENANCE = {
-    "monitor/db.py": {"schema_migration", "mart_version", "scale_value", "scale_synonym"},  # bookkeeping, reference sync
+    "monitor/db.py": {"schema_migration", "mart_version", "scale_value", "scale_synonym"},  # bookkeeping
     "monitor/search_index.py": {"search_token", "search_posting"},        # the derived search index
 }
 SOURCES = [p for folder in ("monitor", "loaders", "vocabulary", "webui", "app_pages", "views", "bench", "scripts")
