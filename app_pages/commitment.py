@@ -11,7 +11,7 @@ from monitor.i18n import completion_label, in_language, missing_label
 from monitor.metrics import what_to_raise
 from vocabulary.links import first_web_url, is_web_url
 from vocabulary.status import LATEST_READING
-from webui.components import fmt, highlight_rows, md, md_link, rag_badge, with_status_colours
+from webui.components import fmt, highlight_rows, mandate_line, md, md_link, rag_badge, with_status_colours
 from webui.data import plain, read, view
 from webui.downloads import download_table
 from webui.filters import current_filters
@@ -51,7 +51,11 @@ def header(row: dict) -> None:
         badges.badge(tr("indicator.starred"), color="yellow", icon=":material/star:")
     if row["is_watched"]:
         st.markdown(f"**{tr('watchlist.reason')}:** {md(in_language(row, 'watch_reason', lg))}")
-    st.info(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg))}", icon=":material/campaign:")
+    under = [plain(m) for m in read("mandates", commitment_ids=[row["commitment_id"]]).to_dict("records")]
+    mandate = under[-1] if under else None
+    st.info(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg, mandate=mandate))}", icon=":material/campaign:")
+    if mandate:
+        mandate_line(mandate)
 
 
 def status_line(row: dict) -> None:

@@ -17,6 +17,7 @@ FLAGSHIP = "MX0081"
 def table(rows: list[dict]) -> pd.DataFrame:
     """The watchlist as a table; returns it as the CSV download has it (plain ids, not links)."""
     lg = lang()
+    mandates = latest_mandates([r["commitment_id"] for r in rows])
     shown = pd.DataFrame({
         "#": range(1, len(rows) + 1),
         tr("col.id"): [pages.commitment_href(r["commitment_id"]) for r in rows],
@@ -29,7 +30,7 @@ def table(rows: list[dict]) -> pd.DataFrame:
         tr("watchlist.overdue"): [r["count_overdue_milestones"] for r in rows],
         tr("watchlist.next_due"): [fmt(r["next_due_date"]) for r in rows],
         tr("watchlist.disagree"): [tr("ui.yes") if r["assessors_disagree"] else tr("ui.no") for r in rows],
-        tr("raise.title"): [what_to_raise(r, lg) for r in rows],
+        tr("raise.title"): [what_to_raise(r, lg, mandate=mandates.get(r["commitment_id"])) for r in rows],
     })
     st.dataframe(with_status_colours(shown, tr("col.status"), [r["rag"] for r in rows]), hide_index=True,
                  key="watchlist_table", column_config={
@@ -38,8 +39,15 @@ def table(rows: list[dict]) -> pd.DataFrame:
 
 
 def cards(rows: list[dict]) -> None:
+    mandates = latest_mandates([r["commitment_id"] for r in rows])
     for position, r in enumerate(rows, start=1):
-        watch_card(r, position)
+        watch_card(r, position, mandates.get(r["commitment_id"]))
+
+
+def latest_mandates(ids: list[str]) -> dict[str, dict]:
+    """Per commitment, the most recent request about it (the one that put it on the list, as a rule)."""
+    found = read("mandates", commitment_ids=ids)
+    return {m["commitment_id"]: m for m in (plain(r) for r in found.to_dict("records"))}
 
 
 def flagship_note(rows: list[dict]) -> None:

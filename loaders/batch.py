@@ -10,7 +10,7 @@ import pandas as pd
 # The tables a loader may fill, in the order the writer applies them.
 TABLE_ORDER = (
     "member", "action_plan", "commitment", "commitment_tag", "milestone",
-    "assessment", "progress_update", "event", "watchlist",
+    "assessment", "progress_update", "event", "watchlist", "mandate_case", "mandate_request", "follow_up",
 )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from loaders import events, irm, nap_workbook, ogp_export, progress, watchlist
+from loaders import events, irm, mandates, nap_workbook, ogp_export, progress, watchlist
 from loaders.batch import Batch, InvalidFile, Problem
 from loaders.reading import HEADER_SCAN_ROWS, SheetSpec, read_grids
 
@@ -29,6 +29,10 @@ LOADERS = {entry.kind: entry for entry in (
     Loader(progress.KIND, progress.matches, progress.load, _required(progress.CANADA, progress.GENERIC)),
     Loader(irm.SUMMARY_KIND, irm.matches_summary, irm.load_summary, _required(irm.SUMMARY)),
     Loader(irm.KIND, irm.matches, irm.load, _required(irm.RATINGS)),
+    Loader(mandates.FOLLOW_UPS_KIND, mandates.matches_follow_ups, mandates.load_follow_ups,
+           _required(mandates.FOLLOW_UPS)),
+    Loader(mandates.REQUESTS_KIND, mandates.matches_requests, mandates.load_requests, _required(mandates.REQUESTS)),
+    Loader(mandates.CASES_KIND, mandates.matches_cases, mandates.load_cases, _required(mandates.CASES)),
     Loader(watchlist.KIND, watchlist.matches, watchlist.load, _required(watchlist.SPEC)),
     Loader(events.KIND, events.matches, events.load, _required(events.SPEC)),
 )}

@@ -145,3 +145,35 @@ def milestone_timeline(dated: pd.DataFrame, legend: tuple[str, str], titles: dic
                       {"mark": {"type": "text", "baseline": "bottom", "dy": -4, "color": palette.TODAY},
                        "encoding": {"y": {"value": 0}, "text": {"field": "label", "type": "nominal"}}}]}
     return dated, {"height": {"step": 34}, "layer": [points, rule]}
+
+
+def story_timeline(points: pd.DataFrame, lanes: list[tuple[str, str]], titles: dict[str, str], today: date
+                   ) -> tuple[pd.DataFrame, dict]:
+    """Everything dated about one subject on one time axis: a row per lane (events, milestones, statements...),
+    a point per fact (a bar from start to end where it spans a window), a rule for today, a legend in words.
+
+    `points`: columns lane (one of the `lanes` words), start and end (ISO days; end may be empty), when (the date
+    in words), label (what happened) and says (one sentence for screen readers). `lanes`: (word, colour) in
+    order. `titles`: lane, when, what, today. Returns (data, spec)."""
+    order = [word for word, _ in lanes if word in set(points["lane"])]
+    colour = {"field": "lane", "type": "nominal", "title": None,
+              "scale": {"domain": order, "range": [c for w, c in lanes if w in order]},
+              "legend": {"orient": "top", "direction": "horizontal", "labelLimit": 240}}
+    days = [date.fromisoformat(d) for d in points["start"]] + [today]
+    axis = {**ISO_TICKS, "tickCount": "year"} if (max(days) - min(days)).days > 730 else ISO_TICKS
+    x = {"field": "start", "type": "temporal", "title": None, "scale": {"type": "utc"}, "axis": axis}
+    y = {"field": "lane", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 200}}
+    tooltip = [{"field": "lane", "type": "nominal", "title": titles["lane"]},
+               {"field": "when", "type": "nominal", "title": titles["when"]},
+               {"field": "label", "type": "nominal", "title": titles["what"]}]
+    windows = {"transform": [{"filter": "datum.end"}], "mark": {"type": "rule", "strokeWidth": 6, "opacity": 0.5},
+               "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "color": colour, "tooltip": tooltip}}
+    marks = {"mark": {"type": "point", "filled": True, "size": 110, "opacity": 0.85},
+             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
+                          "description": {"field": "says", "type": "nominal"}}}
+    rule = {"data": {"values": [{"day": today.isoformat(), "label": titles["today"]}]},
+            "encoding": {"x": {"field": "day", "type": "temporal"}},
+            "layer": [{"mark": {"type": "rule", "strokeDash": [4, 4], "color": palette.TODAY}},
+                      {"mark": {"type": "text", "baseline": "bottom", "dy": -4, "color": palette.TODAY},
+                       "encoding": {"y": {"value": 0}, "text": {"field": "label", "type": "nominal"}}}]}
+    return points, {"height": {"step": 46}, "layer": [windows, marks, rule]}

@@ -19,11 +19,13 @@ def _day(value) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def what_to_raise(row: dict, lang: str = "en", today: date | None = None) -> str:
-    """One line per commitment from its mart row (monitor.queries.commitment / watchlist)."""
+def what_to_raise(row: dict, lang: str = "en", today: date | None = None, mandate: dict | None = None) -> str:
+    """One line per commitment from its mart row (monitor.queries.commitment / watchlist), and, for a commitment
+    under a mandate, the follow-up on the request that put it there (a row of monitor.queries.mandates)."""
     today = today or date.today()
     points = [p for p in (_not_started(row, lang), _overdue(row, lang, today), _disagreement(row, lang),
-                          _staleness(row, lang, today), _results(row, lang), _next_due(row, lang)) if p]
+                          _staleness(row, lang, today), _follow_up(mandate, lang), _results(row, lang),
+                          _next_due(row, lang)) if p]
     return "; ".join(points) if points else t("raise.none", lang)
 
 
@@ -64,6 +66,22 @@ def _staleness(row: dict, lang: str, today: date) -> str | None:
     if days > STALE_AFTER_DAYS and row.get("current_status") not in ("complete", "withdrawn"):
         return t("raise.stale", lang, days=fmt_int(days, lang), date=fmt_date(last, lang))
     return None
+
+
+def _follow_up(mandate: dict | None, lang: str) -> str | None:
+    """A missed review cadence, or a request left without follow-up for longer than a commitment may go quiet."""
+    if not mandate:
+        return None
+    request, days = mandate["request_id"], mandate.get("days_since_follow_up")
+    if mandate.get("is_follow_up_overdue"):
+        return t("raise.follow_up_overdue", lang, request=request, days=fmt_int(days, lang),
+                 cadence=fmt_int(mandate["review_cadence_days"], lang))
+    if not _known(days) or days <= STALE_AFTER_DAYS:
+        return None
+    if _known(mandate.get("last_follow_up_date")):
+        last = fmt_date(_day(mandate["last_follow_up_date"]), lang)
+        return t("raise.follow_up_since", lang, request=request, date=last, days=fmt_int(days, lang))
+    return t("raise.follow_up_none", lang, request=request, date=fmt_date(_day(mandate.get("resolution_date")), lang))
 
 
 def _results(row: dict, lang: str) -> str | None:

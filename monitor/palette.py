@@ -34,3 +34,6 @@ HEATMAP_SCHEME = "blues"
 # Text written on a mark: white on dark colours, near-black on light ones.
 INK_ON_DARK = "#FFFFFF"
 INK_ON_LIGHT = "#1B1F24"
+# the lanes of a story timeline (a commitment's, a case's): what happened, what was due, who said what
+LANES = {"event": "#6A51A3", "case": "#6A51A3", "milestone": "#1F4E78", "statement": "#E69F00", "irm": "#2E7D32",
+         "watch": "#B22222", "request": "#B22222", "follow_up": "#E69F00", "deadline": "#555555"}

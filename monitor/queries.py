@@ -451,3 +451,64 @@ def timeline(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame
         from c where end_date is not null
         order by start_date, lane, label"""
     return _run(cur, sql, {"id": commitment_id}, today)
+
+
+# mandates: what a decision asked, of whom, and what was done about it
+
+REQUESTS_SQL = """
+    select r.*, c.title as case_title, c.title_es as case_title_es, c.resolution_date, c.status as case_status,
+           f.last_follow_up_date, f.count_follow_ups,
+           datediff('day', coalesce(f.last_follow_up_date, c.resolution_date), $today) as days_since_follow_up,
+           r.review_cadence_days is not null
+               and datediff('day', coalesce(f.last_follow_up_date, c.resolution_date), $today) > r.review_cadence_days
+               as is_follow_up_overdue
+    from mandate_request r join mandate_case c using (case_id)
+    left join (select request_id, max(follow_up_date) as last_follow_up_date, count(*) as count_follow_ups
+               from follow_up group by 1) f using (request_id)"""
+
+
+def cases(cur) -> pd.DataFrame:
+    """Every case, newest resolution first, with how many requests it holds."""
+    return cur.execute("""select c.*, count(r.request_id) as count_requests
+                          from mandate_case c left join mandate_request r using (case_id)
+                          group by all order by c.resolution_date desc nulls first, c.case_id""").df()
+
+
+def case(cur, case_id: str) -> dict | None:
+    df = cur.execute("select * from mandate_case where case_id = ?", [case_id]).df()
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def case_requests(cur, case_id: str, today: date | None = None) -> pd.DataFrame:
+    """A case's requests with their last follow-up, the days since (or since the resolution, when none), and
+    whether a review cadence was missed."""
+    return _run(cur, f"{REQUESTS_SQL} where r.case_id = $id order by r.request_no", {"id": case_id}, today)
+
+
+def follow_ups(cur, case_id: str) -> pd.DataFrame:
+    """The follow-up logged against a case's requests, oldest first."""
+    return cur.execute("""select f.*, r.request_no, r.summary_en as request_summary
+                          from follow_up f join mandate_request r using (request_id)
+                          where r.case_id = ? order by f.follow_up_date nulls last, f.date_raw, r.request_no""",
+                       [case_id]).df()
+
+
+def mandates(cur, today: date | None = None, commitment_ids: list[str] | None = None) -> pd.DataFrame:
+    """The requests about commitments (all, or those of `commitment_ids`), with their follow-up signal."""
+    return _run(cur, f"""{REQUESTS_SQL}
+                         where r.commitment_id is not null
+                           and ($ids is null or r.commitment_id in (select unnest($ids::text[])))
+                         order by r.commitment_id, c.resolution_date, r.request_no""",
+                {"ids": commitment_ids}, today)
+
+
+def export_mandates(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """The requests about the commitments in scope, their members or their plans, with the follow-up signal."""
+    scope, w = _scope_ids(cur, f)
+    sql = f"""with s as {scope}
+              {REQUESTS_SQL}
+              where r.commitment_id in (select commitment_id from s)
+                 or (r.commitment_id is null and r.action_plan_id in (select action_plan_id from s))
+                 or (r.commitment_id is null and r.action_plan_id is null and r.member_code in (select member_code from s))
+              order by c.resolution_date, r.case_id, r.request_no"""
+    return _run(cur, sql, w.params, today)

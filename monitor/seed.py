@@ -15,7 +15,7 @@ from monitor.store import ImportReport, apply_batch
 SEED_DIR = DATA_DIR / "seed"
 # Parents before children: the writer checks that every reference resolves.
 KIND_ORDER = ("ogp_export", "nap_workbook", "nap_commitments", "nap_milestones", "irm_ratings", "irm_summary",
-              "progress", "events", "watchlist")
+              "progress", "events", "watchlist", "mandate_cases", "mandate_requests", "mandate_follow_ups")
 
 
 def seed_files(seed_dir: Path = SEED_DIR) -> list[Path]:

@@ -28,6 +28,9 @@ PRIMARY_KEYS = {
     "progress_update": ("update_id",),
     "event": ("event_id",),
     "watchlist": ("list_name", "commitment_id"),
+    "mandate_case": ("case_id",),
+    "mandate_request": ("request_id",),
+    "follow_up": ("follow_up_id",),
 }
 PROVENANCE = {"source_id", "source_sheet", "source_row", "source_column"}
 
@@ -48,6 +51,13 @@ REFERENCES = (
      "a milestone already in the monitor or in this file"),
     ("event", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
     ("watchlist", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
+    ("mandate_case", "member_code", "true", "member", "member_code", "a member loaded before or in this file"),
+    ("mandate_request", "case_id", "true", "mandate_case", "case_id", "a case loaded before or in this file"),
+    ("mandate_request", "commitment_id", "true", "commitment", "commitment_id", COMMITMENT),
+    ("mandate_request", "member_code", "true", "member", "member_code", "a member loaded before or in this file"),
+    ("mandate_request", "action_plan_id", "true", "action_plan", "action_plan_id", PLAN),
+    ("follow_up", "request_id", "true", "mandate_request", "request_id",
+     "a request of a case loaded before or in this file (case id and request number)"),
 )
 
 
@@ -434,3 +444,10 @@ def decide_submission(con, submission_id: str, state: str, by: str, update_id: s
 def insert_review(con, submission_id: str, decision: str, reviewer: str, note: str | None) -> None:
     con.execute("insert into submission_review values (?, ?, ?, ?, ?)",
                 [submission_id, decision, reviewer, note, db.now_utc()])
+
+
+def put_follow_up(con, row: dict) -> None:
+    """Insert or replace one follow-up row (every column given)."""
+    columns = list(row)
+    con.execute(f"insert or replace into follow_up ({', '.join(columns)}) "
+                f"values ({', '.join('?' for _ in columns)})", [row[c] for c in columns])

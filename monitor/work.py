@@ -30,6 +30,7 @@ from monitor.auth import SUPPORT_UNIT, Principal
 from monitor.export.safe import ILLEGAL_CHARACTERS
 from vocabulary.links import is_web_url
 from vocabulary import scales
+from vocabulary.links import is_web_url
 
 PRIORITY = "priority"
 LIMITS = {"reason": 2_000, "narrative": 20_000, "challenges": 20_000, "organisation": 200, "period": 40}
@@ -367,3 +368,40 @@ def my_submissions(principal: Principal, con) -> pd.DataFrame:
                                    and r.decision = 'rejected') as rejection_reason
                            from progress_submission s where submitted_by = ?
                            order by submitted_at desc, submission_id""", [principal.actor]).df()
+
+
+# --- follow-up on a mandate's requests -----------------------------------------------------------------
+
+FOLLOW_UP_KINDS = ("meeting", "letter", "call", "support", "statement", "other")
+
+
+def log_follow_up(principal: Principal, con, request_id: str, *, on: date, kind: str, action_en: str,
+                  action_es: str | None = None, outcome: str | None = None,
+                  links: list[str] | tuple[str, ...] | None = None) -> str:
+    """What the Support Unit did about a request (a meeting, a letter, a call, support given, a statement).
+
+    Returns the follow-up's id. The links must be web addresses; the entry is audited like any write."""
+    auth.require(principal, SUPPORT_UNIT, "log follow-up on a mandate")
+    if _one(con, "select request_id from mandate_request where request_id = ?", [request_id]) is None:
+        raise ValueError(f"no request {request_id!r}: name one of a case's requests, such as MX-RP-2018/1")
+    if kind not in FOLLOW_UP_KINDS:
+        raise ValueError(f"kind {kind!r}: expected one of {', '.join(FOLLOW_UP_KINDS)}")
+    if on > date.today():
+        raise ValueError(f"{on.isoformat()} is in the future: log what was done, on the day it was done")
+    bad = [link for link in links or () if not is_web_url(link)]
+    if bad:
+        raise ValueError(f"not a web address (http or https): {bad[0]!r}")
+    row = {"follow_up_id": f"{request_id}/{on.isoformat()}/{kind}/{principal.actor}", "request_id": request_id,
+           "follow_up_date": on, "date_raw": on.isoformat(), "date_precision": "day", "kind": kind,
+           "actor": principal.name or principal.actor,
+           "action_en": _text("action", action_en, required=True, limit="narrative"),
+           "action_es": _text("action (Spanish)", action_es, limit="narrative"),
+           "outcome": _text("outcome", outcome, limit="narrative"),
+           "links": "\n".join(links) if links else None, "source_url": None, "notes": None}
+    with db.transaction(con):
+        row["source_id"] = store.record_in_app_source(con, principal, f"follow-up {request_id} (in app)")
+        store.put_follow_up(con, row)
+        store.append_audit(con, principal, "log_follow_up", entity_table="follow_up", entity_id=row["follow_up_id"],
+                           after={k: v for k, v in row.items() if k != "source_id"},
+                           source_sha256=row["source_id"])
+    return row["follow_up_id"]

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import streamlit as st
 
 from monitor import db, seed
 
@@ -60,3 +61,13 @@ def bundled_con(bundled_copy):
     con = db.open_prepared(bundled_copy)
     yield con
     con.close()
+
+
+@pytest.fixture
+def db_file(bundled_copy, monkeypatch):
+    """The dashboard reads MONITOR_DB at call time; caches are process-wide, so start each test clean."""
+    monkeypatch.setenv("MONITOR_DB", str(bundled_copy))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield bundled_copy
+    st.cache_resource.clear()

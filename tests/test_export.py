@@ -21,9 +21,9 @@ from monitor.store import apply_batch
 TODAY = date(2024, 6, 1)
 EVIL_TITLE = '=HYPERLINK("http://x","y")'
 IDS = [f"MX{n:04d}" for n in range(75, 88)]
-EN_SHEETS = ["Summary", "Priority commitments", "Commitments", "Milestones", "Progress history",
+EN_SHEETS = ["Summary", "Priority commitments", "Mandates", "Commitments", "Milestones", "Progress history",
              "Changes since 2021-01-01", "Sources"]
-ES_SHEETS = ["Resumen", "Compromisos prioritarios", "Compromisos", "Hitos", "Historial de avances",
+ES_SHEETS = ["Resumen", "Compromisos prioritarios", "Mandatos", "Compromisos", "Hitos", "Historial de avances",
              "Cambios desde 2021-01-01", "Fuentes"]
 
 

@@ -25,16 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAGSHIP = "MX0081"
 
 
-@pytest.fixture
-def db_file(bundled_copy, monkeypatch):
-    """The dashboard reads MONITOR_DB at call time; caches are process-wide, so start each test clean."""
-    monkeypatch.setenv("MONITOR_DB", str(bundled_copy))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield bundled_copy
-    st.cache_resource.clear()
-
-
 def sql(path: Path, query: str, params: list | None = None) -> list[tuple]:
     """Expected values straight from the database file (the app's connection is closed first)."""
     st.cache_resource.clear()

@@ -42,8 +42,9 @@ def rag_badge(rag: str | None, container=st) -> None:
     container.badge(rag_text(rag), color=BADGE[RAG_COLOUR[rag]], help=tr(f"rag_help.{rag}"))
 
 
-def watch_card(row: dict, position: int | None = None) -> None:
-    """One watched commitment: link, reason and since, what to raise, status in words, days since an update."""
+def watch_card(row: dict, position: int | None = None, mandate: dict | None = None) -> None:
+    """One watched commitment: link, reason and since, the mandate behind it and its last follow-up, what to
+    raise, status in words, days since an update."""
     lg = lang()
     with st.container(border=True):
         left, right = st.columns([4, 1])
@@ -52,7 +53,9 @@ def watch_card(row: dict, position: int | None = None) -> None:
         pages.link("commitment", left, label=label, icon=":material/open_in_new:", id=row["commitment_id"])
         left.caption(md(f"{row['member_name']} · {tr('watchlist.reason')}: {in_language(row, 'watch_reason', lg)} · "
                         f"{tr('watchlist.since')} {fmt(row['watched_since'])}"))
-        left.markdown(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg))}")
+        if mandate:
+            mandate_line(mandate, left)
+        left.markdown(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg, mandate=mandate))}")
         rag_badge(row["rag"], right)
         days = row["days_since_update"]
         right.caption(tr("watchlist.days_since", days=tr("missing.no_date") if days is None else f"{int(days):,}"))
@@ -76,3 +79,18 @@ def md_link(text: str) -> str:
 def fmt(value) -> str:
     """ISO date in the current language's words for 'no date' (Timestamps shown as dates, not datetimes)."""
     return fmt_date(as_date(value), lang())
+
+
+def mandate_line(m: dict, container=st) -> None:
+    """The request that put a commitment under watch, and its last follow-up (or none since the resolution),
+    with a link to the case page; `m` is a row of monitor.queries.mandates."""
+    lg = lang()
+    request = tr("mandate.request_line", case=in_language(m, "case_title", lg), no=m["request_no"],
+                 kind=tr(f"mandate.kind_{m['request_kind']}"), who=m["asked_of"])
+    days = f"{int(m['days_since_follow_up']):,}" if m.get("days_since_follow_up") is not None else "?"
+    when = (tr("mandate.since", date=fmt(m["last_follow_up_date"]), days=days) if m.get("last_follow_up_date")
+            else tr("mandate.never", date=fmt(m["resolution_date"]), days=days))
+    late = f" · **{tr('mandate.overdue', cadence=m['review_cadence_days'])}**" if m.get("is_follow_up_overdue") else ""
+    container.markdown(f"**{tr('mandate.for_commitment')}:** {md(request)} · {md(when)}{late}")
+    pages.link("case", container, label=tr("mandate.open_case", id=m["case_id"]), icon=":material/gavel:",
+               id=m["case_id"])

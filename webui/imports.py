@@ -56,3 +56,21 @@ def problems_frame(problems) -> pd.DataFrame:
     return pd.DataFrame([{tr("data.col_sheet"): p.sheet or "", tr("data.col_row"): p.row,
                           tr("data.col_column"): p.column or "", tr("data.col_value"): p.value or "",
                           tr("data.col_expected"): p.expected} for p in problems])
+
+
+def log_follow_up(principal, request_id: str, **entry) -> str | None:
+    """Log a follow-up through the one writer (monitor.work checks the role); None, or what was wrong, in words."""
+    from monitor import work
+    from monitor.auth import NotAllowed
+
+    with WRITE_LOCK:
+        cur = connection().cursor()
+        try:
+            work.log_follow_up(principal, cur, request_id, **entry)
+        except (NotAllowed, ValueError) as exc:
+            return str(exc)
+        finally:
+            cur.close()
+    st.cache_data.clear()
+    start_run()
+    return None

@@ -40,6 +40,7 @@ PAGES = (
     Page("watchlist", "nav.watchlist", "nav.monitor", ":material/priority_high:"),
     Page("commitment", "nav.commitment", "nav.monitor", ":material/description:"),
     Page("compare", "nav.compare", "nav.monitor", ":material/compare_arrows:"),
+    Page("case", "nav.case", "nav.monitor", ":material/gavel:"),
     Page("meeting_pack", "nav.meeting_pack", "nav.data", ":material/table_view:"),
     Page("data", "nav.import", "nav.data", ":material/upload_file:"),
 )

@@ -28,10 +28,14 @@ def plain_row(row: dict) -> dict:
 
 # --- priority ---------------------------------------------------------------------------------------
 
-def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today: date) -> Table:
-    """Watched commitments in scope, worst first (the watchlist query's order), with what to raise."""
+def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today: date,
+                   mandates: pd.DataFrame | None = None) -> Table:
+    """Watched commitments in scope, worst first (the watchlist query's order), with the request that put each
+    there, its last follow-up, and what to raise."""
     L = Labels(lang)
     rows = [plain_row(r) for r in watched.to_dict("records")]
+    latest = {} if mandates is None else {m["commitment_id"]: plain_row(m) for m in mandates.to_dict("records")
+                                          if isinstance(m.get("commitment_id"), str)}
     about = EventIndex(events)
     related = [about.related(r["commitment_id"], r["member_code"]) for r in rows]
     idx = watched.index
@@ -46,7 +50,12 @@ def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today
         ("watched_since", watched["watched_since"], DATE),
         ("last_update", watched["last_update_date"], DATE), ("days_since_update", watched["days_since_update"], INT),
         ("overdue_milestones", watched["count_overdue_milestones"], INT), ("next_due", watched["next_due_date"], DATE),
-        ("raise", pd.Series([what_to_raise(r, lang, today) for r in rows], index=idx), LONG),
+        ("request", pd.Series([latest.get(r["commitment_id"], {}).get("request_id") for r in rows], index=idx,
+                              dtype=object), ""),
+        ("last_follow_up", pd.Series([latest.get(r["commitment_id"], {}).get("last_follow_up_date") for r in rows],
+                                     index=idx, dtype=object), DATE),
+        ("raise", pd.Series([what_to_raise(r, lang, today, latest.get(r["commitment_id"])) for r in rows],
+                            index=idx), LONG),
         ("events", pd.Series([len(e) for e in related], index=idx), INT),
         ("last_event_date", pd.Series([_first(e, "event_date") for e in related], index=idx), DATE),
         ("last_event", pd.Series([_first_title(e, lang) for e in related], index=idx), LONG),
@@ -202,3 +211,29 @@ def _newly_overdue(m: pd.DataFrame, since: date, today: date, lang: str) -> pd.D
     return _change(new, new["due_date"], "overdue", lang, pd.Series(detail, index=new.index, dtype=object),
                    now=new["status_code"].map(lambda s: completion_label(s, lang) if isinstance(s, str) else None),
                    source_url=new["source_url"])
+
+
+def mandates_table(requests: pd.DataFrame, lang: str) -> Table:
+    """What each decision asked, of whom, about what, and its last follow-up; a missed review cadence flagged."""
+    L = Labels(lang)
+    spanish = lang == "es"
+    columns = [
+        ("case", requests["case_id"], ""),
+        ("title", requests["case_title_es"].fillna(requests["case_title"]) if spanish else requests["case_title"],
+         LONG),
+        ("resolution_date", requests["resolution_date"], DATE), ("request", requests["request_id"], ""),
+        ("request_kind", requests["request_kind"].map(lambda k: t(f"mandate.kind_{k}", lang)), ""),
+        ("asked_of", requests["asked_of"], LONG),
+        ("request_summary", requests["summary_es"].fillna(requests["summary_en"]) if spanish
+         else requests["summary_en"], LONG),
+        ("concerns", requests["commitment_id"].fillna(requests["action_plan_id"]).fillna(requests["member_code"]), ""),
+        ("review_cadence", requests["review_cadence_days"], INT),
+        ("follow_ups", requests["count_follow_ups"].fillna(0), INT),
+        ("last_follow_up", requests["last_follow_up_date"], DATE),
+        ("days_since_follow_up", requests["days_since_follow_up"], INT),
+        ("follow_up_overdue", L.yes_no(requests["is_follow_up_overdue"]), ""),
+        ("source_url", requests["source_url"], URL),
+    ]
+    frame, kinds = build(columns, L, requests.index)
+    return Table("mandates", frame, kinds, flag_column=L.col("follow_up_overdue"),
+                 flag_targets=(L.col("request"), L.col("days_since_follow_up")))

@@ -17,7 +17,7 @@ from monitor import db, queries
 from monitor.export import safe
 from monitor.export.body import splice, style_ids
 from monitor.export.frames import Table, commitments_table, milestones_table, progress_table, sources_table
-from monitor.export.meeting import changes_table, priority_table
+from monitor.export.meeting import changes_table, mandates_table, priority_table
 from monitor.export.printing import print_layout
 from monitor.export.scope import describe
 from monitor.export.sheet import write_table
@@ -25,7 +25,7 @@ from monitor.export.summary import SummaryFacts, write_summary
 from monitor.filters import Filters
 from monitor.i18n import language, t
 
-SHEET_ORDER = ("priority", "commitments", "milestones", "progress", "changes", "sources")
+SHEET_ORDER = ("priority", "mandates", "commitments", "milestones", "progress", "changes", "sources")
 FREEZE = {"sources": "A2", "commitments": "C2"}  # the columns that stay in view while scrolling right
 REPEAT_COLUMNS = {"commitments": 2}  # too wide for one page: id and title print on every page instead
 
@@ -44,6 +44,7 @@ class PackData:
     headline: dict
     plan_figures: pd.DataFrame
     options: dict
+    mandates: pd.DataFrame
 
 
 def read_pack_data(cur, scope: Filters, today: date) -> PackData:
@@ -57,14 +58,15 @@ def read_pack_data(cur, scope: Filters, today: date) -> PackData:
         watched=watched[watched["commitment_id"].isin(in_scope)].reset_index(drop=True),
         headline=queries.headline(cur, scope, today),
         plan_figures=queries.plan_summaries(cur, list(scope.plan)) if scope.plan else pd.DataFrame(),
-        options=queries.filter_options(cur))
+        options=queries.filter_options(cur), mandates=queries.export_mandates(cur, scope, today))
 
 
 def pack_tables(data: PackData, lang: str, since: date | None, today: date) -> dict[str, Table]:
     """Every sheet's table, keyed as SHEET_ORDER; also what the CSV export writes."""
     titles = data.commitments.set_index("commitment_id")["title"]
     return {
-        "priority": priority_table(data.watched, data.events, lang, today),
+        "priority": priority_table(data.watched, data.events, lang, today, data.mandates),
+        "mandates": mandates_table(data.mandates, lang),
         "commitments": commitments_table(data.commitments, data.ratings, lang),
         "milestones": milestones_table(data.milestones, titles, lang),
         "progress": progress_table(data.progress, lang),

@@ -30,8 +30,7 @@ def print_layout(ws: Worksheet, *, scope_text: str, lang: str, columns: int, row
     else:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as it needs
-    if rows > 1:
-        ws.print_title_rows = "1:1"
+    ws.print_title_rows = "1:1"  # the header row, on every page
     ws.print_area = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
     ws.print_options.gridLines = True
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.6, header=0.3, footer=0.3)
