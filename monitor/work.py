@@ -28,7 +28,6 @@ from loaders.dates import parse_date, period_end
 from monitor import audit, auth, db, store
 from monitor.auth import SUPPORT_UNIT, Principal
 from monitor.export.safe import ILLEGAL_CHARACTERS
-from vocabulary.links import is_web_url
 from vocabulary import scales
 from vocabulary.links import is_web_url
 
