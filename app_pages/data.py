@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from webui import pages
+from webui import identity, pages
 from webui.components import fmt, md
 from webui.data import read
 from webui.downloads import download_table, template_bytes
@@ -88,6 +88,13 @@ def intake() -> None:
             st.caption(tr("data.nothing_written"))
 
 
+def public_name(actor: str) -> str:
+    """Who imported, as the public may read it: a person's address stays private, the kind of actor shows."""
+    if not isinstance(actor, str) or "@" not in actor:
+        return actor
+    return actor if identity.principal().at_least("support_unit") else tr("ui2.a_person")
+
+
 def history() -> None:
     st.subheader(tr("data.history"))
     data = read("import_history")
@@ -97,16 +104,27 @@ def history() -> None:
     shown = pd.DataFrame({
         tr("col.loaded_at"): data["loaded_at"].astype(str), tr("col.file"): data["file_name"],
         tr("col.kind"): data["kind"], tr("data.rows"): data["row_count"],
-        tr("data.size"): data["size_bytes"], tr("data.by"): data["loaded_by"],
+        tr("data.size"): data["size_bytes"], tr("data.by"): data["loaded_by"].map(public_name),
         "sha256": data["sha256"], tr("data.notes"): data["notes"],
     })
     st.dataframe(shown, hide_index=True, key="history_table")
     download_table(shown, "import_history", key="dl_history")
 
 
+def who_may_import() -> bool:
+    """Say which identity mode is active and who is acting; only the Support Unit gets the uploader."""
+    person, mode = identity.principal(), identity.mode()
+    st.caption(tr(f"ui2.mode_{mode}", who=person.describe()))
+    if person.at_least("support_unit"):
+        return True
+    st.info(tr("ui2.import_needs_role"), icon=":material/lock:")
+    return False
+
+
 st.title(tr("data.title"))
 st.caption(tr("data.help"))
-intake()
+if who_may_import():
+    intake()
 st.download_button(tr("data.template"), data=template_bytes(lang()), file_name="nap_template.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
                    icon=":material/download:", key="dl_template")

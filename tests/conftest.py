@@ -67,7 +67,11 @@ def bundled_con(bundled_copy):
 def db_file(bundled_copy, monkeypatch):
     """The dashboard reads MONITOR_DB at call time; caches are process-wide, so start each test clean."""
     monkeypatch.setenv("MONITOR_DB", str(bundled_copy))
+    # as the README's command runs it: on loopback, with no identity source, the person at the machine edits
+    address = st.config.get_option("server.address")
+    st.config.set_option("server.address", "127.0.0.1")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield bundled_copy
+    st.config.set_option("server.address", address)
     st.cache_resource.clear()

@@ -352,3 +352,10 @@ def test_import_history_lists_provenance(db_file):
     files = sql(db_file, "select count(*) from source_file")[0][0]
     history = next(f for f in frames(open_page(pages.file("data"))) if "sha256" in f.columns)
     assert len(history) == files
+
+
+def test_a_public_visitor_sees_no_upload_control_and_is_told_why(db_file):
+    st.config.set_option("server.address", "0.0.0.0")  # reachable from other machines, no sign-in configured
+    at = open_page(pages.file("data"))
+    assert not at.get("file_uploader")
+    assert "Read-only" in texts(at) and "Support Unit" in texts(at)
