@@ -28,10 +28,6 @@ class ParsedDate:
     value: date | None
     precision: str  # day, month, quarter, half, year, none (blank / NA), unknown (text that is no date)
 
-    @property
-    def is_date(self) -> bool:
-        return self.value is not None
-
 
 def _ok(raw: str, year: int, month: int, day: int, precision: str) -> ParsedDate:
     if year < 100:

@@ -11,17 +11,18 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import python_calamine
 
 from loaders import gate, xlsx_scan
-from loaders.batch import InvalidFile, Problem
+from loaders.batch import Batch, InvalidFile, Problem, SourceInfo
+from loaders.cells import cell_text
+from loaders.xlsx_scan import column_letter
 from vocabulary.scales import fold
 
 MAX_CELL_CHARS = 100_000
-HEADER_SCAN_ROWS = 10
+HEADER_SCAN_ROWS = 10  # every loader looks for its header row in a sheet's first 10 rows
 DELIMITERS = (",", ";", "\t")
 C0_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 C1_CONTROLS = re.compile(r"[\x80-\x9f]")
@@ -108,8 +109,6 @@ class Reading:
 
 def read_one(data: bytes, name: str, specs: list[SheetSpec], kind: str, sheet_name: str):
     """For the one-table formats: read the file, start its Batch, and return the sheet found (or None)."""
-    from loaders.batch import Batch, SourceInfo
-
     reading = read_table(data, name, specs, by_name=False)
     batch = Batch(SourceInfo.of(Path(name), kind, data, name), problems=list(reading.problems),
                   notes=list(reading.notes))
@@ -125,15 +124,6 @@ class Grid:
     hidden: bool = False
     lines: list[int] | None = None  # CSV only: the text line each record starts on
     part: str | None = None  # workbooks only: the zip member holding the sheet's XML
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------- raw grids
@@ -226,23 +216,6 @@ def _head(sheet) -> list[list]:
         if len(rows) >= HEADER_SCAN_ROWS:
             break
     return rows
-
-
-def cell_text(value: object) -> str:
-    """The text a person sees: 1.0 -> '1', dates as ISO so loaders.dates reads them, never 'nan'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
 
 
 # ---------------------------------------------------------------- sheets

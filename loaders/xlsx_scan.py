@@ -69,6 +69,16 @@ class SheetScan:
     merged: list[Range] = field(default_factory=list)
 
 
+def column_letter(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def column_index(letters: str) -> int:
     """'A' -> 0, 'AB' -> 27."""
     index = 0
@@ -214,8 +224,4 @@ def _queries(namespace: str) -> tuple:
 
 
 def _ref(row: int, column: int) -> str:
-    letters, index = "", column + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
+    return f"{column_letter(column)}{row}"
