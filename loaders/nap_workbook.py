@@ -10,6 +10,7 @@ from pathlib import Path
 from loaders.batch import Batch, SourceInfo
 from loaders.cells import repair_float_noise
 from loaders.checks import Checker, frame, options, provenance
+from loaders.ids import canonical_id
 from loaders.reading import Column, Sheet, SheetSpec, read_table
 
 KIND = "nap_workbook"
@@ -127,7 +128,7 @@ def _commitment(check: Checker, row: int, r: dict[str, str]) -> dict:
     start, end = check.date(row, r, "start_date"), check.date(row, r, "end_date")
     check.order(row, ("start_date", start), ("end_date", end))
     record = {
-        "commitment_id": given or (f"{plan}-{number}" if plan and number else ""),
+        "commitment_id": given or (canonical_id(f"{plan}-{number}") if plan and number else ""),
         "action_plan_id": plan, "member_code": member, "commitment_number": number or None,
         "commitment_number_raw": raw_number or None, "title": check.required(row, r, "title"),
         **{c: r.get(c) or None for c in COMMITMENT_TEXT},

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import python_calamine
 
-from loaders import gate, xlsx_scan
+from loaders import gate, ids, xlsx_scan
 from loaders.batch import Batch, InvalidFile, Problem, SourceInfo
 from loaders.cells import cell_text
 from loaders.xlsx_scan import column_letter
@@ -105,6 +105,7 @@ class Reading:
     sheets: dict[str, Sheet] = field(default_factory=dict)  # spec name -> sheet
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    spellings: ids.Spellings = field(default_factory=ids.Spellings)  # each id's first spelling in this file
 
 
 def read_one(data: bytes, name: str, specs: list[SheetSpec], kind: str, sheet_name: str):
@@ -299,7 +300,7 @@ def _take(reading: Reading, name: str, grid: Grid, spec: SheetSpec) -> Sheet | N
     if index is None:
         reading.problems += header_problems(name, grid, spec, best, missing)
         return None
-    sheet, problems, notes = build_sheet(name, grid, spec, index)
+    sheet, problems, notes = build_sheet(name, grid, spec, index, reading.spellings)
     reading.problems += problems
     reading.notes += notes
     if sheet is not None:
@@ -323,7 +324,8 @@ def _spellings(column: Column) -> str:
         column.en or column.es) else "no other spelling"
 
 
-def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[Sheet | None, list[Problem], list[str]]:
+def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int,
+                spellings: ids.Spellings | None = None) -> tuple[Sheet | None, list[Problem], list[str]]:
     """The sheet below header row `index`, or None with the reasons it cannot be used."""
     positions, languages, problems = _map_header(name, grid, spec, index)
     header = grid.cells[index]
@@ -339,7 +341,8 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[She
     if any(p.severity == "error" for p in problems):
         return None, problems, notes
     cell_problems, cell_notes = clean_cells(sheet, spec)
-    return sheet, problems + cell_problems, notes + cell_notes
+    id_problems, id_notes = canonical_ids(sheet, ids.Spellings() if spellings is None else spellings)
+    return sheet, problems + cell_problems + id_problems, notes + cell_notes + id_notes
 
 
 def _map_header(name: str, grid: Grid, spec: SheetSpec, index: int):
@@ -416,6 +419,37 @@ def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]
         notes.append(f"{where}: removed {stripped} control character(s)")
     if trimmed:
         notes.append(f"{where}: trimmed spaces around {trimmed} cell(s)")
+    return problems, notes
+
+
+def canonical_ids(sheet: Sheet, spellings: ids.Spellings) -> tuple[list[Problem], list[str]]:
+    """Every id cell in its canonical form (loaders.ids), noted; other-script digits and a second spelling of
+    one id in the file are refused, naming both cells."""
+    problems, notes = [], []
+    for column, kind in ids.ID_COLUMNS.items():
+        if column not in sheet.headers:
+            continue
+        changed, example = 0, None
+        for number, row in sheet.records():
+            raw = row.get(column, "")
+            if not raw:
+                continue
+            ref = sheet.cell_ref(number, column)
+            canonical = ids.canonical_id(raw)
+            if digits := ids.foreign_digits(canonical):
+                expected = ids.foreign_digits_message(kind, raw, digits)
+                problems.append(sheet.problem(number, column, f"cell {ref}: {expected}", raw))
+                continue
+            where = f"cell {ref}" + (f" of sheet '{sheet.name}'" if sheet.name else "")
+            if earlier := spellings.clash(kind, canonical, raw, where):
+                expected = ids.clash_message(kind, raw, earlier)
+                problems.append(sheet.problem(number, column, f"cell {ref}: {expected}", raw))
+            if canonical != raw:
+                changed += 1
+                example = example or (raw, canonical)
+                row[column] = canonical
+        if changed:
+            notes.append(ids.folded_note(f"{sheet.file}{_in(sheet.name)}", kind, changed, *example))
     return problems, notes
 
 

@@ -37,7 +37,7 @@ def load(data: bytes, name: str) -> Batch:
     batch.problems.extend(header_problems)
     if any(p.severity == "error" for p in header_problems):
         return batch
-    ctx = Context(name, table.sheet, frame, frame.index.to_numpy() + table.header_row + 1)
+    ctx = Context(name, table.sheet, frame, frame.index.to_numpy() + table.header_row + 1, headers.letters(table))
     batch.problems.extend(validation.check_ids(ctx) + validation.check_required_cells(ctx))
     batch.tables = {
         "member": tables.members(ctx), "action_plan": tables.plans(ctx), "commitment": tables.commitments(ctx),

@@ -15,7 +15,7 @@ ID = "Commitment Unique Identifier"
 REQUIRED = (ID, "Country/Locality", "Code", "Action Plan ID", "Commitment Title")
 SIGNATURE = ("Country/Locality", "Code", "Action Plan ID", "Commitment Title", "Full Text", "Action Plan Number",
              "Specificity", "Potential Impact", "Completion (End Of Term)", "Did It Open Government (Overall)")
-ID_PATTERN = r"^[A-Z]{2,3}\d{4}$"
+ID_PATTERN = r"^[A-Z]{2,3}[0-9]{4}$"  # [0-9], not \d: \d also matches other scripts' digits
 TOKENS = ("ND", "NR", "NA")
 MEMBER_TYPES = {"national": "national", "legacy local": "legacy_local", "local": "local", "other": "other"}
 LEGACY, REFRESH = "irm_legacy", "irm_refresh"

@@ -6,6 +6,7 @@ import pandas as pd
 from loaders.batch import Problem
 from loaders.ogp_export.columns import CANONICAL, REQUIRED, header_key
 from loaders.ogp_export.reader import TextTable
+from loaders.xlsx_scan import column_letter
 
 
 def canonical(sheet: TextTable, name: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -30,3 +31,11 @@ def canonical(sheet: TextTable, name: str) -> tuple[pd.DataFrame, list[Problem]]
                                           "it is required", sheet.sheet, sheet.header_row, column, None))
     return frame, problems
 
+
+
+def letters(sheet: TextTable) -> dict[str, str]:
+    """Published header -> the column letter it has in the file (the first, when a header repeats)."""
+    found: dict[str, str] = {}
+    for i, header in enumerate(sheet.headers):
+        found.setdefault(CANONICAL.get(header_key(header), header.strip()), column_letter(i))
+    return found

@@ -1,0 +1,91 @@
+"""Import defects found by probing the loaders (GitHub issue 12): one test per class, written from its
+description. Each failed on the code before the fix; docs/bad-inputs.md says what each class now gets."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import loader_files as f
+import pytest
+
+from loaders import detect, nap_workbook, ogp_export
+from loaders.batch import Batch
+
+SAMPLE = (Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export"
+          / "ogp_commitments_open_parliament_2024-07_part_a.csv")
+T = f.ROWS[0]  # a valid NAP commitment row: columns A..I are id, plan, member, name, number, title, start, end, areas
+
+
+def export_rows(n: int = 3) -> list[list[str]]:
+    with SAMPLE.open(newline="", encoding="utf-8") as handle:
+        return [list(r) for r in list(csv.reader(handle))[: n + 1]]
+
+
+def export_csv(rows: list[list[str]], delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def col(rows: list[list[str]], header: str) -> int:
+    return rows[0].index(header)
+
+
+def errors(batch: Batch) -> list[tuple]:
+    return [(p.row, p.column, p.value, p.expected) for p in batch.errors]
+
+
+def nap_csv(*rows: list[str]) -> bytes:
+    return f.csv_bytes([f.HEADERS, *rows])
+
+
+# ---------------------------------------------------------------- 4. ids: case and look-alike characters
+
+
+@pytest.mark.parametrize("first, second", [("MX0081", "mx0081"), ("PROBE-10", "probe-10"), ("TS0001", "ＴＳ０００１")])
+def test_two_spellings_of_one_id_in_a_file_are_refused_naming_both(first, second):
+    batch = detect.load(nap_csv([first, *T[1:]], [second, *f.ROWS[1][1:]]), "plan.csv")
+    clash = [p for p in batch.errors if "are the same commitment id" in p.expected]
+    assert [(p.row, p.column, p.value) for p in clash] == [(3, "commitment_id", second)]
+    assert f"cell A3: {second!r} and {first!r} (cell A2) are the same commitment id" in clash[0].expected
+
+
+def test_ids_are_stored_in_canonical_form_with_a_note():
+    batch = detect.load(nap_csv(["ｍｘ0081", "ap_mex04", "mex", *T[3:]]), "plan.csv")
+    assert batch.ok, batch.problems
+    row = f.stored(batch, "commitment")[0]
+    assert (row["commitment_id"], row["action_plan_id"], row["member_code"]) == ("MX0081", "AP_MEX04", "MEX")
+    assert f.stored(batch, "member")[0]["member_code"] == "MEX"
+    assert any("1 commitment id(s) stored in canonical form" in n and "'ｍｘ0081' -> 'MX0081'" in n
+               for n in batch.notes)
+
+
+def test_an_id_with_another_scripts_digits_is_refused_in_every_loader():
+    nap = detect.load(nap_csv(["TS\u0660\u0660\u0660\u0661", *T[1:]]), "plan.csv")
+    assert [(p.row, p.column) for p in nap.errors] == [(2, "commitment_id")]
+    assert "digits that only look like 0-9" in nap.errors[0].expected
+    assert "Arabic-Indic Digit Zero" in nap.errors[0].expected
+    rows = export_rows(1)
+    rows[1][0] = "AL\u0660\u0660\u0665\u0660"
+    export = ogp_export.load(export_csv(rows), "export.csv")
+    assert [(p.row, p.column, p.value) for p in export.errors] == [(2, ogp_export.ID, rows[1][0])]
+    assert export.errors[0].expected.startswith("cell A2: the commitment id")
+
+
+def test_the_export_folds_ids_and_refuses_two_spellings_of_one():
+    rows = export_rows(3)
+    original = rows[1][0]
+    rows[1][0] = original.lower()
+    for row in rows[1:]:
+        row[col(rows, "Code")] = row[col(rows, "Code")].lower()
+    folded = ogp_export.load(export_csv(rows), "export.csv")
+    assert folded.errors == []
+    assert folded.tables["commitment"].commitment_id.iat[0] == original
+    assert set(folded.tables["member"].member_code) == {r[col(rows, "Code")].upper() for r in rows[1:]}
+    assert any("commitment id(s) stored in canonical form" in n for n in folded.notes)
+    rows[2][0] = original
+    clash = ogp_export.load(export_csv(rows), "export.csv")
+    found = [p for p in clash.errors if "are the same commitment id" in p.expected]
+    assert [(p.row, p.column, p.value) for p in found] == [(3, ogp_export.ID, original)]
+    assert f"cell A3: {original!r} and {original.lower()!r} (cell A2)" in found[0].expected
