@@ -8,13 +8,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from loaders.batch import Batch, SourceInfo
-from loaders.cells import repair_float_noise
+from loaders.cells import TITLE_CHARS, repair_float_noise
 from loaders.checks import Checker, frame, options, provenance
 from loaders.ids import canonical_id
 from loaders.reading import Column, Sheet, SheetSpec, read_table
 
 KIND = "nap_workbook"
-TITLE_CHARS = 1_000
 
 COMMITMENTS = SheetSpec("Commitments", ("Compromisos",), (
     Column("commitment_id", ("Commitment ID", "OGP ID", "Commitment Unique Identifier"),

@@ -15,16 +15,13 @@ from pathlib import Path
 
 import python_calamine
 
-from loaders import gate, ids, xlsx_scan
+from loaders import cells, gate, ids, xlsx_scan
 from loaders.batch import Batch, InvalidFile, Problem, SourceInfo
-from loaders.cells import cell_text
 from loaders.xlsx_scan import column_letter
 from vocabulary.scales import fold
 
-MAX_CELL_CHARS = 100_000
 HEADER_SCAN_ROWS = 10  # every loader looks for its header row in a sheet's first 10 rows
 DELIMITERS = (",", ";", "\t")
-C0_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 
 
@@ -36,7 +33,7 @@ class Column:
     en: tuple[str, ...] = ()
     es: tuple[str, ...] = ()
     required: bool = False
-    max_chars: int = MAX_CELL_CHARS
+    max_chars: int = cells.MAX_CELL_CHARS
 
 
 @dataclass(frozen=True)
@@ -201,7 +198,7 @@ def _xlsx_grids(data: bytes, name: str, head_only: bool) -> list[Grid]:
             rows = _head(sheet) if head_only else sheet.to_python(skip_empty_area=False)
             part = parts.get(meta.name)
             hidden = part.hidden if part else meta.visible != python_calamine.SheetVisibleEnum.Visible
-            grids.append(Grid(meta.name, [[cell_text(v) for v in r] for r in rows], hidden,
+            grids.append(Grid(meta.name, [[cells.cell_text(v) for v in r] for r in rows], hidden,
                               part=part.path if part else None))
         return grids
     except (python_calamine.CalamineError, xlsx_scan.ScanError, ValueError, OSError) as exc:
@@ -399,24 +396,22 @@ def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]
     for number, row in sheet.records():
         for column, value in row.items():
             if "\x00" in value:
-                ref = sheet.cell_ref(number, column)
-                problems.append(sheet.problem(number, column, f"cell {ref} contains a NUL character; remove it",
-                                              value.replace("\x00", "\\x00")))
+                problems.append(sheet.problem(number, column, cells.nul_message(sheet.cell_ref(number, column)),
+                                              cells.nul_shown(value)))
                 continue
             limit = spec.column(column).max_chars
             if len(value) > limit:
-                problems.append(sheet.problem(number, column, f"cell {sheet.cell_ref(number, column)} has "
-                                                              f"{len(value):,} characters; the limit is {limit:,}",
-                                              value[:40]))
+                problems.append(sheet.problem(number, column, cells.length_message(
+                    sheet.cell_ref(number, column), len(value), limit), value[:40]))
                 continue
-            clean, n = C0_CONTROLS.subn("", value)
+            clean, n = cells.C0_CONTROLS.subn("", value)
             stripped += n
             trimmed += clean != clean.strip()
             row[column] = clean.strip()
     notes = []
     where = f"{sheet.file}{_in(sheet.name)}"
     if stripped:
-        notes.append(f"{where}: removed {stripped} control character(s)")
+        notes.append(cells.controls_note(where, stripped))
     if trimmed:
         notes.append(f"{where}: trimmed spaces around {trimmed} cell(s)")
     return problems, notes

@@ -9,8 +9,9 @@ from pathlib import Path
 import loader_files as f
 import pytest
 
-from loaders import detect, nap_workbook, ogp_export
+from loaders import detect, ogp_export
 from loaders.batch import Batch
+from loaders.xlsx_scan import column_letter
 
 SAMPLE = (Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export"
           / "ogp_commitments_open_parliament_2024-07_part_a.csv")
@@ -89,3 +90,40 @@ def test_the_export_folds_ids_and_refuses_two_spellings_of_one():
     found = [p for p in clash.errors if "are the same commitment id" in p.expected]
     assert [(p.row, p.column, p.value) for p in found] == [(3, ogp_export.ID, original)]
     assert f"cell A3: {original!r} and {original.lower()!r} (cell A2)" in found[0].expected
+
+
+# ---------------------------------------------------------------- 5. the export's cells get every loader's checks
+
+
+def with_cell(header: str, value: str, row: int = 1, n: int = 3) -> list[list[str]]:
+    rows = export_rows(n)
+    rows[row][col(rows, header)] = value
+    return rows
+
+
+def test_a_nul_after_the_first_4_kb_of_an_export_is_refused_naming_the_cell():
+    rows = with_cell("Commitment Title", "Open\x00parliament", row=3, n=40)
+    data = export_csv(rows)
+    assert data.index(b"\x00") > 4096
+    batch = ogp_export.load(data, "export.csv")
+    letter = column_letter(col(rows, "Commitment Title"))
+    assert [(p.row, p.column, p.value, p.expected) for p in batch.errors] == [
+        (4, "Commitment Title", "Open\\x00parliament", f"cell {letter}4 contains a NUL character; remove it")]
+
+
+def test_control_characters_in_an_export_are_removed_and_noted():
+    rows = with_cell("Full Text", "First line\x0bsecond\x1b[31m line")
+    batch = ogp_export.load(export_csv(rows), "export.csv")
+    assert batch.errors == []
+    assert batch.tables["commitment"].description.iat[0] == "First linesecond[31m line"
+    assert "export.csv: removed 2 control character(s)" in batch.notes
+
+
+@pytest.mark.parametrize("header, length, limit", [("Commitment Title", 1_500, 1_000), ("Full Text", 150_000, 100_000),
+                                                   ("Commitment Title", 150_000, 1_000)])
+def test_over_long_export_cells_are_refused_as_the_docs_promise(header, length, limit):
+    rows = with_cell(header, "t" * length)
+    batch = ogp_export.load(export_csv(rows), "export.csv")
+    letter = column_letter(col(rows, header))
+    assert [(p.row, p.column, p.expected) for p in batch.errors] == [
+        (2, header, f"cell {letter}2 has {length:,} characters; the limit is {limit:,}")]

@@ -15,6 +15,7 @@ ID = "Commitment Unique Identifier"
 REQUIRED = (ID, "Country/Locality", "Code", "Action Plan ID", "Commitment Title")
 SIGNATURE = ("Country/Locality", "Code", "Action Plan ID", "Commitment Title", "Full Text", "Action Plan Number",
              "Specificity", "Potential Impact", "Completion (End Of Term)", "Did It Open Government (Overall)")
+TITLES = ("Commitment Title", "Short Title")  # refused over loaders.cells.TITLE_CHARS, as every loader's titles
 ID_PATTERN = r"^[A-Z]{2,3}[0-9]{4}$"  # [0-9], not \d: \d also matches other scripts' digits
 TOKENS = ("ND", "NR", "NA")
 MEMBER_TYPES = {"national": "national", "legacy local": "legacy_local", "local": "local", "other": "other"}

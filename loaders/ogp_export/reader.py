@@ -19,9 +19,20 @@ import python_calamine as calamine
 
 from loaders import gate
 from loaders.batch import Problem
-from loaders.cells import cell_text, text_array
-from loaders.ogp_export.columns import CANONICAL, ID, NOT_READ, header_key, matches
+from loaders.cells import (
+    MAX_CELL_CHARS,
+    TITLE_CHARS,
+    cell_text,
+    check_column,
+    controls_note,
+    length_message,
+    nul_message,
+    nul_shown,
+    text_array,
+)
+from loaders.ogp_export.columns import CANONICAL, ID, NOT_READ, TITLES, header_key, matches
 from loaders.reading import HEADER_SCAN_ROWS
+from loaders.xlsx_scan import column_letter
 
 
 @dataclass
@@ -57,10 +68,9 @@ def _read_csv(data: bytes, name: str) -> TextTable:
     read = _read_columns(header)
     if invalid:
         frame, problems = _read_csv_strictly(text, header, name)
-        return TextTable(header, frame.iloc[:, read], 1, problems=problems, notes=notes)
-    frame = table.to_pandas()
-    frame.columns = [header[i] for i in read]
-    return TextTable(header, frame, 1, notes=notes)
+        columns = {i: pa.array(frame.iloc[:, i], pa.string()) for i in read}
+        return _text_table(header, columns, 1, None, name, problems, notes)
+    return _text_table(header, dict(zip(read, table.columns)), 1, None, name, [], notes)
 
 
 def _read_columns(header: list[str]) -> list[int]:
@@ -168,9 +178,32 @@ def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: in
     while body and all(v in ("", None) for v in body[-1]):
         body.pop()
     columns = list(zip(*body)) if body else [()] * len(header)
-    read = _read_columns(header)
-    frame = pa.table({str(i): text_array(columns[i]) for i in read}).to_pandas()
-    frame.columns = [header[i] for i in read]
-    return TextTable(header, frame, header_row, sheet)
+    return _text_table(header, {i: text_array(columns[i]) for i in _read_columns(header)}, header_row, sheet, name,
+                       [], [])
+
+
+def _text_table(header: list[str], columns: dict[int, pa.Array | pa.ChunkedArray], header_row: int,
+                sheet: str | None, name: str, problems: list[Problem], notes: list[str]) -> TextTable:
+    """The columns read, each through the checks every loader's cells get (loaders.cells.check_column)."""
+    checked, removed = {}, 0
+    for i, cells in columns.items():
+        published = CANONICAL.get(header_key(header[i]), header[i].strip())
+        limit = TITLE_CHARS if published in TITLES else MAX_CELL_CHARS
+        found = check_column(cells, limit)
+        checked[str(i)] = found.cells
+        removed += found.removed
+        for k in found.nul:
+            ref = f"{column_letter(i)}{header_row + 1 + k}"
+            problems.append(Problem(name, nul_message(ref), sheet, header_row + 1 + int(k), published,
+                                    nul_shown(found.cells[int(k)].as_py())))
+        for k, length in zip(found.too_long, found.lengths):
+            ref = f"{column_letter(i)}{header_row + 1 + k}"
+            problems.append(Problem(name, length_message(ref, int(length), limit), sheet, header_row + 1 + int(k),
+                                    published, found.cells[int(k)].as_py()[:40]))
+    if removed:
+        notes.append(controls_note(name + (f", sheet '{sheet}'" if sheet else ""), removed))
+    frame = pa.table(checked).to_pandas() if checked else pd.DataFrame(index=range(0))
+    frame.columns = [header[i] for i in columns]
+    return TextTable(header, frame, header_row, sheet, problems, notes)
 
 
