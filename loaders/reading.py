@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -451,52 +452,54 @@ def canonical_ids(sheet: Sheet, spellings: ids.Spellings) -> tuple[list[Problem]
 # ---------------------------------------------------------------- workbook-only checks
 
 
-def merged_problems(sheet: Sheet, merged: list[xlsx_scan.Range]) -> list[Problem]:
-    """Merged cells in the header or data rows hide values in all but the first cell: refuse them."""
-    problems = []
-    for (r0, c0), (r1, c1) in merged:
-        if r1 + 1 >= sheet.header_row:
-            ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
-            problems.append(sheet.problem(r0 + 1, None, f"merged cells {ref}: unmerge them and fill every cell",
-                                          ref))
-    return problems
-
-
 def audit_cells(data: bytes, sheet: Sheet, grid: Grid) -> list[Problem]:
-    """Merged cells, formula cells, Excel error values and hidden rows, which the fast reader cannot see.
-
-    One streaming pass over the sheet's XML (loaders.xlsx_scan), whatever the workbook's size.
-    """
+    """Merged cells, formula cells, Excel error values and hidden rows, which the fast reader cannot see."""
     wanted = {xlsx_scan.column_index(letter): column for column, letter in sheet.letters.items()}
-    try:
-        if grid.part is None:  # xl/workbook.xml links no part to this sheet
-            raise xlsx_scan.ScanError("KeyError")
-        scan = xlsx_scan.scan_sheet(data, grid.part, min_row=sheet.header_row + 1, columns=set(wanted))
-    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
-        return [sheet.problem(None, None, f"the workbook cannot be checked ({exc}); save it again in Excel")]
     values = dict(zip(sheet.row_numbers, sheet.rows))
-    problems = merged_problems(sheet, scan.merged)
+    return workbook_problems(data, grid.part, sheet.file, sheet.name, sheet.header_row,
+                             {i: sheet.headers[c] for i, c in wanted.items()},
+                             lambda row, i: values.get(row, {}).get(wanted[i], ""))
+
+
+def workbook_problems(data: bytes, part: str | None, file: str, sheet: str | None, header_row: int,
+                      columns: dict[int, str], shown: Callable[[int, int], str]) -> list[Problem]:
+    """What one streaming pass over a sheet's XML (loaders.xlsx_scan) finds below its header row, as problems.
+
+    columns: the 0-based columns read -> the column name to report; shown(row, column): the text read there.
+    Merged cells in the header or data rows, Excel errors and formulas without a saved result refuse the
+    file; a formula's saved result and hidden rows are imported with a warning.
+    """
+    def problem(expected: str, row: int | None = None, column: str | None = None, value: str | None = None,
+                severity: str = "error") -> Problem:
+        return Problem(file, expected, sheet, row, column, value, severity)
+
+    try:
+        if part is None:  # xl/workbook.xml links no part to this sheet
+            raise xlsx_scan.ScanError("KeyError")
+        scan = xlsx_scan.scan_sheet(data, part, min_row=header_row + 1, columns=set(columns))
+    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
+        return [problem(f"the workbook cannot be checked ({exc}); save it again in Excel")]
+    problems = []
+    for (r0, c0), (r1, c1) in scan.merged:  # merged cells hide values in all but their first cell
+        if r1 + 1 >= header_row:
+            ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+            problems.append(problem(f"merged cells {ref}: unmerge them and fill every cell", r0 + 1, None, ref))
     for cell in sorted([*scan.formulas, *scan.errors], key=lambda c: (c.row, c.column)):
-        column = wanted[cell.column]
-        problems.append(_cell_problem(sheet, cell, column, values.get(cell.row, {}).get(column, "")))
-    hidden = [r for r in scan.hidden_rows if r > sheet.header_row]
+        ref, column = f"{column_letter(cell.column)}{cell.row}", columns[cell.column]
+        if isinstance(cell, xlsx_scan.ExcelError):
+            problems.append(problem(f"cell {ref} contains the Excel error {cell.value}; fix the formula or type "
+                                    "the value", cell.row, column, cell.value))
+        elif cell.cached:
+            problems.append(problem(f"cell {ref} is a formula ({cell.text}); its saved result was imported",
+                                    cell.row, column, shown(cell.row, cell.column), "warning"))
+        else:
+            problems.append(problem(f"cell {ref} is a formula ({cell.text}) with no saved result; open the file "
+                                    "in Excel and save it, or paste values", cell.row, column, cell.text))
+    hidden = [r for r in scan.hidden_rows if r > header_row]
     if hidden:
-        problems.append(sheet.problem(None, None, f"hidden rows {_ranges(hidden)} were imported; check they are "
-                                                  "not drafts", severity="warning"))
+        problems.append(problem(f"hidden rows {_ranges(hidden)} were imported; check they are not drafts",
+                                severity="warning"))
     return problems
-
-
-def _cell_problem(sheet: Sheet, cell: xlsx_scan.Formula | xlsx_scan.ExcelError, column: str,
-                  shown: str) -> Problem:
-    ref = sheet.cell_ref(cell.row, column)
-    if isinstance(cell, xlsx_scan.ExcelError):
-        return sheet.problem(cell.row, column, f"cell {ref} contains the Excel error {cell.value}; fix the "
-                                               "formula or type the value", cell.value)
-    if cell.cached:
-        return sheet.problem(cell.row, column, f"cell {ref} is a formula ({cell.text}); its saved result was "
-                                               "imported", shown, severity="warning")
-    return sheet.problem(cell.row, column, f"cell {ref} is a formula ({cell.text}) with no saved result; open the "
-                                           "file in Excel and save it, or paste values", cell.text)
 
 
 def _ranges(numbers: list[int]) -> str:

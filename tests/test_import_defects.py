@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import loader_files as f
+import openpyxl
 import pytest
 
 from loaders import detect, ogp_export
@@ -127,3 +128,58 @@ def test_over_long_export_cells_are_refused_as_the_docs_promise(header, length, 
     letter = column_letter(col(rows, header))
     assert [(p.row, p.column, p.expected) for p in batch.errors] == [
         (2, header, f"cell {letter}2 has {length:,} characters; the limit is {limit:,}")]
+
+
+# ---------------------------------------------------------------- 6. an OGP workbook's bad cells are named
+
+
+def export_book(rows: list[list[str]]) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Commitments"
+    for row in rows:
+        sheet.append(row)
+    return book
+
+
+def cell_of(rows: list[list[str]], header: str, row: int) -> str:
+    return f"{column_letter(col(rows, header))}{row}"
+
+
+def test_error_values_and_uncached_formulas_in_an_export_workbook_are_named():
+    rows = export_rows(4)
+    book = export_book(rows)
+    book.active[cell_of(rows, "Theme", 2)] = "#REF!"
+    book.active[cell_of(rows, "Lead Institution", 3)] = "#N/A"
+    book.active[cell_of(rows, "Short Title", 4)] = "=UPPER(A4)"
+    batch = ogp_export.load(f.xlsx(book), "export.xlsx")
+    found = [(p.sheet, p.row, p.column, p.value, p.expected.split(";")[0]) for p in batch.errors]
+    assert found == [
+        ("Commitments", 2, "Theme", "#REF!", f"cell {cell_of(rows, 'Theme', 2)} contains the Excel error #REF!"),
+        ("Commitments", 3, "Lead Institution", "#N/A",
+         f"cell {cell_of(rows, 'Lead Institution', 3)} contains the Excel error #N/A"),
+        ("Commitments", 4, "Short Title", "=UPPER(A4)",
+         f"cell {cell_of(rows, 'Short Title', 4)} is a formula (=UPPER(A4)) with no saved result")]
+
+
+def test_a_bad_title_cell_is_named_for_what_it_holds_not_as_empty():
+    rows = export_rows(2)
+    book = export_book(rows)
+    book.active[cell_of(rows, "Commitment Title", 2)] = "#VALUE!"
+    book.active[cell_of(rows, "Commitment Title", 3)] = '=CONCAT("a", "b")'
+    batch = ogp_export.load(f.xlsx(book), "export.xlsx")
+    assert [(p.row, p.column, p.value) for p in batch.errors] == [
+        (2, "Commitment Title", "#VALUE!"), (3, "Commitment Title", '=CONCAT("a", "b")')]
+    assert not any("required" in p.expected for p in batch.errors)
+
+
+def test_merged_cells_and_hidden_rows_in_an_export_workbook_are_reported():
+    rows = export_rows(4)
+    book = export_book(rows)
+    book.active.merge_cells(f"{cell_of(rows, 'Region', 2)}:{cell_of(rows, 'Region', 3)}")
+    book.active.row_dimensions[4].hidden = True
+    batch = ogp_export.load(f.xlsx(book), "export.xlsx")
+    merged = f"{cell_of(rows, 'Region', 2)}:{cell_of(rows, 'Region', 3)}"
+    assert [(p.row, p.value, p.expected) for p in batch.errors] == [
+        (2, merged, f"merged cells {merged}: unmerge them and fill every cell")]
+    assert "hidden rows 4 were imported; check they are not drafts" in [p.expected for p in batch.warnings]

@@ -38,7 +38,9 @@ def load(data: bytes, name: str) -> Batch:
     if any(p.severity == "error" for p in header_problems):
         return batch
     ctx = Context(name, table.sheet, frame, frame.index.to_numpy() + table.header_row + 1, headers.letters(table))
-    batch.problems.extend(validation.check_ids(ctx) + validation.check_required_cells(ctx))
+    flagged = {(p.row, p.column) for p in table.problems if p.severity == "error"}  # e.g. a #REF! title cell
+    batch.problems.extend(p for p in validation.check_ids(ctx) + validation.check_required_cells(ctx)
+                          if (p.row, p.column) not in flagged)
     batch.tables = {
         "member": tables.members(ctx), "action_plan": tables.plans(ctx), "commitment": tables.commitments(ctx),
         "commitment_tag": tables.tags(ctx), "assessment": assessments.assessments(ctx),

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 import python_calamine as calamine
 
-from loaders import gate
+from loaders import gate, xlsx_scan
 from loaders.batch import Problem
 from loaders.cells import (
     MAX_CELL_CHARS,
@@ -31,7 +31,7 @@ from loaders.cells import (
     text_array,
 )
 from loaders.ogp_export.columns import CANONICAL, ID, NOT_READ, TITLES, header_key, matches
-from loaders.reading import HEADER_SCAN_ROWS
+from loaders.reading import HEADER_SCAN_ROWS, workbook_problems
 from loaders.xlsx_scan import column_letter
 
 
@@ -166,11 +166,28 @@ def _read_xlsx(data: bytes, name: str) -> TextTable:
             for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
                 header = [cell_text(v) for v in row]
                 if matches(header):
-                    return _sheet_from_rows(rows[i + 1:], header, i + 1, meta.name, name)
+                    table = _sheet_from_rows(rows[i + 1:], header, i + 1, meta.name, name)
+                    table.problems += _audit(data, table, name)
+                    return table
     except calamine.CalamineError as exc:
         raise gate.refuse(name, f"the workbook could not be read ({exc}); save or download it again") from None
     raise gate.refuse(name, f"no visible sheet has the OGP export header (with '{ID}') "
                             f"in its first {HEADER_SCAN_ROWS} rows")
+
+
+def _audit(data: bytes, table: TextTable, name: str) -> list[Problem]:
+    """What calamine cannot see in the sheet read (formulas, Excel errors, merged cells, hidden rows)."""
+    try:
+        part = next((p.path for p in xlsx_scan.sheet_parts(data) if p.name == table.sheet), None)
+    except xlsx_scan.ScanError:
+        part = None
+    read = _read_columns(table.headers)
+    published = {i: CANONICAL.get(header_key(table.headers[i]), table.headers[i].strip()) for i in read}
+
+    def shown(row: int, i: int) -> str:
+        return table.frame[table.headers[i]].iat[row - table.header_row - 1]
+
+    return workbook_problems(data, part, name, table.sheet, table.header_row, published, shown)
 
 
 def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: int, sheet: str,
