@@ -10,14 +10,14 @@ from collections import defaultdict
 import pandas as pd
 
 from loaders.batch import Problem
-from loaders.dates import ParsedDate, parse_date
+from loaders.dates import PLAUSIBLE_YEARS, ParsedDate, parse_date
 from loaders.reading import Sheet
 from vocabulary import scales
 
 INVISIBLE = re.compile(r"[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})")
 NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-BAD_DATE = ("unknown", "implausible")
+BAD_DATE = ("unknown", "invalid", "implausible")
 DATE_HELP = "write it as YYYY-MM-DD (2021-12-31), a month (2021-12), a quarter (Q4 2021) or a year (2021)"
 
 
@@ -66,8 +66,8 @@ class Checker:
         """The end date may not come before the start date."""
         (start_col, first), (end_col, last) = start, end
         if first.value and last.value and last.value < first.value:
-            self.error(row, end_col, f"{self.where(row, end_col)}: ends ({last.raw}) before it starts "
-                                     f"({first.raw}, {self.where(row, start_col)})", last.raw)
+            self.error(row, end_col, ends_before_start(self.where(row, end_col), last.raw, first.raw,
+                                                       self.where(row, start_col)), last.raw)
 
     def number(self, row: int, record: dict[str, str], column: str, low: float, high: float) -> float | None:
         raw = record.get(column, "").rstrip("%").strip()
@@ -102,6 +102,17 @@ class Checker:
                 listed = ", ".join(str(r) for r in found)
                 self.error(found[1], column, f"{what} {key!r} appears more than once (rows {listed}); each must "
                                              "be unique", key)
+
+
+def ends_before_start(end_where: str, end_raw: str, start_raw: str, start_where: str) -> str:
+    return f"{end_where}: ends ({end_raw}) before it starts ({start_raw}, {start_where})"
+
+
+def not_a_date(raw: str, precision: str) -> str:
+    """Why a date-shaped text gives no date: no such day, or a year no OGP plan has."""
+    if precision == "implausible":
+        return f"{raw!r} is a date outside {PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1}, surely a typing slip"
+    return f"{raw!r} is not a date (no such day or month)"
 
 
 def is_ambiguous(raw: str) -> bool:

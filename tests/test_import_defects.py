@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from pathlib import Path
 
 import loader_files as f
 import openpyxl
+import pandas as pd
 import pytest
 
 from loaders import detect, ogp_export
@@ -183,3 +185,42 @@ def test_merged_cells_and_hidden_rows_in_an_export_workbook_are_reported():
     assert [(p.row, p.value, p.expected) for p in batch.errors] == [
         (2, merged, f"merged cells {merged}: unmerge them and fill every cell")]
     assert "hidden rows 4 were imported; check they are not drafts" in [p.expected for p in batch.warnings]
+
+
+# ---------------------------------------------------------------- 7. dates
+
+
+@pytest.mark.parametrize("raw", ["2021-02-30", "2021-13-01", "1899-12-31", "2999-01-01"])
+def test_an_impossible_export_date_is_warned_about_naming_the_cell(raw):
+    rows = with_cell("Start Date", raw)
+    batch = ogp_export.load(export_csv(rows), "export.csv")
+    row = batch.tables["commitment"].iloc[0]
+    assert pd.isna(row.start_date) and row.start_date_raw == raw
+    ref = cell_of(rows, "Start Date", 2)
+    assert [(p.row, p.column, p.value) for p in batch.warnings if ref in p.expected] == [(2, "Start Date", raw)]
+    assert batch.errors == []
+
+
+def test_an_export_commitment_ending_before_it_starts_is_refused():
+    rows = with_cell("Start Date", "2021-06-01")
+    rows[1][col(rows, "End Date")] = "12/31/2020"
+    batch = ogp_export.load(export_csv(rows), "export.csv")
+    assert [(p.row, p.column, p.value, p.expected) for p in batch.errors] == [
+        (2, "End Date", "12/31/2020", f"cell {cell_of(rows, 'End Date', 2)}: ends (12/31/2020) before it starts "
+                                      f"(2021-06-01, cell {cell_of(rows, 'Start Date', 2)})")]
+
+
+def test_the_export_says_it_reads_slash_dates_month_first():
+    rows = with_cell("Start Date", "01/02/2021")
+    batch = ogp_export.load(export_csv(rows), "export.csv")
+    assert batch.tables["commitment"].start_date.iat[0] == date(2021, 1, 2)
+    assert any("'Start Date' date(s) such as '01/02/2021'" in n and "month-first" in n and "2 January 2021" in n
+               for n in batch.notes)
+
+
+def test_a_date_time_cell_in_an_export_workbook_gives_its_date():
+    rows = export_rows(1)
+    book = export_book(rows)
+    book.active[cell_of(rows, "End Date", 2)] = datetime(2022, 12, 31, 17, 30)
+    commitment = ogp_export.load(f.xlsx(book), "export.xlsx").tables["commitment"].iloc[0]
+    assert (commitment.end_date, commitment.end_date_precision) == (date(2022, 12, 31), "day")

@@ -7,7 +7,9 @@ import pandas as pd
 import pyarrow as pa
 
 from loaders import dates
+from loaders.batch import Problem
 from loaders.cells import repair_float_noise_column
+from loaders.checks import ends_before_start, is_ambiguous, not_a_date
 from loaders.ogp_export.columns import ID, MEMBER_TYPES, POLICY_AREAS, TOKENS
 from loaders.ogp_export.context import Context
 from loaders.ogp_export.validation import report_conflicts
@@ -70,22 +72,55 @@ def commitments(ctx: Context) -> pd.DataFrame:
         "theme": _token_to_null(ctx.col("Theme").str.strip()),
         "lead_institution": _blank_to_null(ctx.col("Lead Institution")),
         "supporting_institutions": _blank_to_null(ctx.col("Supporting Institution(s)")),
-        **_date_columns(ctx.col("Start Date"), "start_date"),
-        **_date_columns(ctx.col("End Date"), "end_date"),
+        **_date_columns(ctx, "Start Date", "start_date"),
+        **_date_columns(ctx, "End Date", "end_date"),
         "ogp_url": _token_to_null(ctx.col("URL").str.strip()),
         **ctx.provenance(),
     })
+    _check_order(ctx, frame)
+    _note_month_first(ctx)
     return frame
 
 
-def _date_columns(raw: pd.Series, prefix: str) -> dict[str, pd.Series]:
-    """Parse each distinct text once; NA and blanks get precision none, impossible years stay NULL."""
+def _date_columns(ctx: Context, header: str, prefix: str) -> dict[str, pd.Series]:
+    """Parse each distinct text once; NA and blanks get precision none. A date-shaped text that is no date
+    (2021-02-30, 1899) stays NULL with its raw text kept, and is warned about naming the cell."""
+    raw = ctx.col(header)
     parsed = {text: dates.parse_date(text) for text in raw.unique()}
+    for text in (t for t, p in parsed.items() if p.precision in ("invalid", "implausible")):
+        for i in np.flatnonzero((raw == text).to_numpy()):
+            message = f"{not_a_date(text, parsed[text].precision)}; the text is kept, with no date"
+            ctx.problems.append(ctx.located(message, i, header, text, "warning"))
     return {
         prefix: _dates(raw.map({t: p.value for t, p in parsed.items()})),
         f"{prefix}_raw": _blank_to_null(raw),
         f"{prefix}_precision": raw.map({t: p.precision for t, p in parsed.items()}).astype("str"),
     }
+
+
+def _check_order(ctx: Context, frame: pd.DataFrame) -> None:
+    """A commitment may not end before it starts."""
+    start, end = frame["start_date"], frame["end_date"]
+    for i in np.flatnonzero((start.notna() & end.notna() & (end < start)).fillna(False).to_numpy(dtype=bool)):
+        ctx.problems.append(Problem(ctx.name, ends_before_start(ctx.cell(i, "End Date"), frame["end_date_raw"].iat[i],
+                                                                frame["start_date_raw"].iat[i],
+                                                                ctx.cell(i, "Start Date")),
+                                    ctx.sheet, int(ctx.rows[i]), "End Date", frame["end_date_raw"].iat[i]))
+
+
+def _note_month_first(ctx: Context) -> None:
+    """01/02/2021 is 2 January in the OGP export (US month-first); say so, since a reader may think otherwise."""
+    for header in ("Start Date", "End Date"):
+        raw = ctx.col(header)
+        ambiguous = [t for t in raw.unique() if is_ambiguous(t)]
+        if not ambiguous:
+            continue
+        hits = raw.isin(ambiguous).to_numpy()
+        first = int(np.flatnonzero(hits)[0])
+        example = raw.iat[first]
+        ctx.notes.append(f"{ctx.name}{ctx.in_sheet()}: {int(hits.sum())} '{header}' date(s) such as {example!r} "
+                         f"({ctx.cell(first, header)}) read month-first, as the OGP export writes them: {example!r} is "
+                         f"{dates.parse_date(example).value:%-d %B %Y}")
 
 
 def _dates(values: pd.Series) -> pd.Series:
