@@ -332,8 +332,7 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int,
                   {c: column_letter(p[0]) for c, p in positions.items()}, [], [], _language(languages))
     problems += _collect_rows(sheet, grid, positions, index)
     if not sheet.rows and (spec.required or grid.lines is not None):
-        problems.append(Problem(name, f"no data rows below the header (row {index + 1}); an empty import "
-                                      "would change nothing", grid.name, index + 1))
+        problems.append(Problem(name, no_data_rows(index + 1), grid.name, index + 1))
     elif not sheet.rows:
         return None, problems, notes + [f"{name}{_in(grid.name)}: no rows (optional sheet)"]
     if any(p.severity == "error" for p in problems):
@@ -341,6 +340,10 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int,
     cell_problems, cell_notes = clean_cells(sheet, spec)
     id_problems, id_notes = canonical_ids(sheet, ids.Spellings() if spellings is None else spellings)
     return sheet, problems + cell_problems + id_problems, notes + cell_notes + id_notes
+
+
+def no_data_rows(header_row: int) -> str:
+    return f"no data rows below the header (row {header_row}); an empty import would change nothing"
 
 
 def _map_header(name: str, grid: Grid, spec: SheetSpec, index: int):

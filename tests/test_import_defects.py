@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 
 from loaders import detect, ogp_export
-from loaders.batch import Batch
+from loaders.batch import Batch, InvalidFile
 from loaders.xlsx_scan import column_letter
+from monitor import db, store
 
 SAMPLE = (Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export"
           / "ogp_commitments_open_parliament_2024-07_part_a.csv")
@@ -224,3 +225,23 @@ def test_a_date_time_cell_in_an_export_workbook_gives_its_date():
     book.active[cell_of(rows, "End Date", 2)] = datetime(2022, 12, 31, 17, 30)
     commitment = ogp_export.load(f.xlsx(book), "export.xlsx").tables["commitment"].iloc[0]
     assert (commitment.end_date, commitment.end_date_precision) == (date(2022, 12, 31), "day")
+
+
+# ---------------------------------------------------------------- 8. a header-only export
+
+
+@pytest.mark.parametrize("as_xlsx", [False, True])
+def test_a_header_only_export_is_refused_and_never_recorded(as_xlsx, tmp_path):
+    header = export_rows(0)
+    data = f.xlsx(export_book(header)) if as_xlsx else export_csv(header)
+    name = "empty.xlsx" if as_xlsx else "empty.csv"
+    batch = ogp_export.load(data, name)
+    assert [(p.row, p.expected) for p in batch.errors] == [
+        (1, "no data rows below the header (row 1); an empty import would change nothing")]
+    con = db.open_prepared(tmp_path / "m.duckdb")
+    try:
+        with pytest.raises(InvalidFile, match="no data rows"):
+            store.apply_batch(con, batch)
+        assert con.execute("select count(*) from source_file").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import hashlib
 
-from loaders.batch import Batch, SourceInfo
+from loaders.batch import Batch, Problem, SourceInfo
 from loaders.ogp_export import assessments, headers, reader, tables, validation
 from loaders.ogp_export.columns import DERIVED, ID, IDENTIFICATION, INDICATORS, KIND, POLICY_AREAS, REQUIRED, matches
 from loaders.ogp_export.context import Context
+from loaders.reading import no_data_rows
 
 __all__ = ["DERIVED", "ID", "IDENTIFICATION", "INDICATORS", "KIND", "POLICY_AREAS", "REQUIRED", "load", "matches"]
 
@@ -35,6 +36,9 @@ def load(data: bytes, name: str) -> Batch:
     batch = Batch(source, problems=table.problems, notes=table.notes)
     frame, header_problems = headers.canonical(table, name)
     batch.problems.extend(header_problems)
+    if frame.empty:
+        header_problems.append(Problem(name, no_data_rows(table.header_row), table.sheet, table.header_row))
+        batch.problems.append(header_problems[-1])
     if any(p.severity == "error" for p in header_problems):
         return batch
     ctx = Context(name, table.sheet, frame, frame.index.to_numpy() + table.header_row + 1, headers.letters(table))
