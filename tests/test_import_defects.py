@@ -245,3 +245,36 @@ def test_a_header_only_export_is_refused_and_never_recorded(as_xlsx, tmp_path):
         assert con.execute("select count(*) from source_file").fetchone()[0] == 0
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------- 9. numbers with a comma
+
+
+def progress_csv(percent: str) -> bytes:
+    return f.csv_bytes([f.PROGRESS_HEADERS, f.with_row(f.PROGRESS_ROWS[0], 6, percent)[0]])
+
+
+@pytest.mark.parametrize("percent, expected", [
+    ("1,000", "cell G2: '1,000' could be 1000 (a thousands separator) or 1.000 (a decimal comma)"),
+    ("1000", "cell G2: 1000 is outside 0-100"), ("-5", "cell G2: -5 is outside 0-100"),
+    ("١٠", "cell G2: '١٠' is not a number"),
+])
+def test_a_percent_outside_0_100_or_with_a_thousands_separator_is_refused(percent, expected):
+    batch = detect.load(progress_csv(percent), "progress.csv")
+    assert [(p.row, p.column, p.value) for p in batch.errors] == [(2, "percent_complete", percent)]
+    assert batch.errors[0].expected.startswith(expected)
+
+
+@pytest.mark.parametrize("percent, value", [("1,5", 1.5), ("62,25", 62.25), ("40%", 40.0), ("100", 100.0)])
+def test_an_unambiguous_decimal_comma_is_read(percent, value):
+    batch = detect.load(progress_csv(percent), "progress.csv")
+    assert batch.ok, batch.problems
+    assert f.stored(batch, "progress_update")[0]["percent_complete"] == value
+
+
+def test_an_irm_count_with_a_thousands_separator_is_refused():
+    header = ["action_plan_id", "report", "indicator", "band_or_value", "count"]
+    batch = detect.load(f.csv_bytes([header, ["AP_MEX04", "Results Report", "early_results", "significant",
+                                              "1,200 commitments"]]), "summary.csv")
+    assert [(p.row, p.column) for p in batch.errors] == [(2, "count")]
+    assert "could be 1200 (a thousands separator) or 1.200" in batch.errors[0].expected

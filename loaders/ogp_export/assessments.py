@@ -30,7 +30,7 @@ from loaders.ogp_export.columns import (
 from loaders.ogp_export.context import Context
 from vocabulary import scales
 
-CODE_NUMBER = re.compile(r"\s*-?\d+(\.\d+)?\s*")  # a `_` code column's number: 3, -1, 0.5
+CODE_NUMBER = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?\s*")  # a `_` code column's number: 3, -1, 0.5
 
 ASSESSMENT_COLUMNS = (
     "assessment_id", "subject_type", "subject_id", "indicator", "qualifier", "assessor", "report", "methodology",

@@ -51,7 +51,7 @@ def plans(ctx: Context) -> pd.DataFrame:
 def _integers(ctx: Context, header: str) -> pd.Series:
     """Whole numbers; ND/NR/NA and blanks become NULL, anything else is reported and becomes NULL."""
     text = ctx.col(header).str.strip()
-    numbers = pd.to_numeric(text.where(text.str.fullmatch(r"-?\d+(\.0+)?"), None), errors="coerce")
+    numbers = pd.to_numeric(text.where(text.str.fullmatch(r"-?[0-9]+(\.0+)?"), None), errors="coerce")
     odd = numbers.isna() & ~text.isin(("",) + TOKENS)
     for i in np.flatnonzero(odd.to_numpy()):
         ctx.problem("a whole number (or ND, NR, NA)", ctx.rows[i], header, text.iat[i], "warning")
