@@ -27,6 +27,7 @@ import pandas as pd
 
 from bench import generate
 from loaders import ogp_export
+from loaders.batch import Batch
 from monitor import auth, db, store
 
 BENCH = auth.system("bench")  # the benchmark imports as the monitor itself
@@ -63,7 +64,7 @@ def duckdb_read_csv(path: Path) -> None:
     con.close()
 
 
-def load(path: Path) -> ogp_export.Batch:
+def load(path: Path) -> Batch:
     batch = ogp_export.load(path.read_bytes(), path.name)
     if batch.errors:
         raise SystemExit(f"the generated file has errors: {batch.errors[:3]}")

@@ -10,14 +10,16 @@ from collections import defaultdict
 import pandas as pd
 
 from loaders.batch import Problem
-from loaders.dates import ParsedDate, parse_date
+from loaders.dates import PLAUSIBLE_YEARS, ParsedDate, parse_date
 from loaders.reading import Sheet
 from vocabulary import scales
 
 INVISIBLE = re.compile(r"[\s\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})")
-NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-BAD_DATE = ("unknown", "implausible")
+DECIMAL = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")  # [0-9], not \d: \d also matches other scripts' digits
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
+THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}(?:,[0-9]{3})+")  # 1,000 and 12,500,000: a comma that may group digits
+BAD_DATE = ("unknown", "invalid", "implausible")
 DATE_HELP = "write it as YYYY-MM-DD (2021-12-31), a month (2021-12), a quarter (Q4 2021) or a year (2021)"
 
 
@@ -66,17 +68,17 @@ class Checker:
         """The end date may not come before the start date."""
         (start_col, first), (end_col, last) = start, end
         if first.value and last.value and last.value < first.value:
-            self.error(row, end_col, f"{self.where(row, end_col)}: ends ({last.raw}) before it starts "
-                                     f"({first.raw}, {self.where(row, start_col)})", last.raw)
+            self.error(row, end_col, ends_before_start(self.where(row, end_col), last.raw, first.raw,
+                                                       self.where(row, start_col)), last.raw)
 
     def number(self, row: int, record: dict[str, str], column: str, low: float, high: float) -> float | None:
         raw = record.get(column, "").rstrip("%").strip()
         if not raw:
             return None
-        if not NUMBER.fullmatch(raw):
-            self.error(row, column, f"{self.where(row, column)}: {raw!r} is not a number", raw)
+        value, why_not = read_number(raw)
+        if value is None:
+            self.error(row, column, f"{self.where(row, column)}: {why_not}", raw)
             return None
-        value = float(raw.replace(",", "."))
         if not low <= value <= high:
             self.error(row, column, f"{self.where(row, column)}: {raw} is outside {low:g}-{high:g}", raw)
             return None
@@ -102,6 +104,30 @@ class Checker:
                 listed = ", ".join(str(r) for r in found)
                 self.error(found[1], column, f"{what} {key!r} appears more than once (rows {listed}); each must "
                                              "be unique", key)
+
+
+def read_number(raw: str) -> tuple[float | None, str | None]:
+    """(the number, None) or (None, why not). A decimal comma is read only where it cannot be a thousands
+    separator: '1,5' is 1.5, but '1,000' could be 1000 or 1.0 and is refused saying so."""
+    if DECIMAL.fullmatch(raw):
+        return float(raw), None
+    if THOUSANDS.fullmatch(raw):
+        return None, (f"{raw!r} could be {raw.replace(',', '')} (a thousands separator) or {raw.replace(',', '.')} "
+                      "(a decimal comma); write it without a thousands separator, with a point for decimals")
+    if DECIMAL_COMMA.fullmatch(raw):
+        return float(raw.replace(",", ".")), None
+    return None, f"{raw!r} is not a number"
+
+
+def ends_before_start(end_where: str, end_raw: str, start_raw: str, start_where: str) -> str:
+    return f"{end_where}: ends ({end_raw}) before it starts ({start_raw}, {start_where})"
+
+
+def not_a_date(raw: str, precision: str) -> str:
+    """Why a date-shaped text gives no date: no such day, or a year no OGP plan has."""
+    if precision == "implausible":
+        return f"{raw!r} is a date outside {PLAUSIBLE_YEARS.start}-{PLAUSIBLE_YEARS.stop - 1}, surely a typing slip"
+    return f"{raw!r} is not a date (no such day or month)"
 
 
 def is_ambiguous(raw: str) -> bool:

@@ -26,11 +26,9 @@ class ParsedDate:
 
     raw: str
     value: date | None
-    precision: str  # day, month, quarter, half, year, none (blank / NA), unknown (text that is no date)
-
-    @property
-    def is_date(self) -> bool:
-        return self.value is not None
+    # day, month, quarter, half, year; none (blank / NA); unknown (text that is no date); invalid (a date's shape,
+    # but no such day: 2021-02-30, 2021-13-01); implausible (a real date outside PLAUSIBLE_YEARS: 1899, 2999)
+    precision: str
 
 
 def _ok(raw: str, year: int, month: int, day: int, precision: str) -> ParsedDate:
@@ -39,7 +37,7 @@ def _ok(raw: str, year: int, month: int, day: int, precision: str) -> ParsedDate
     try:
         value = date(year, month, day)
     except ValueError:
-        return ParsedDate(raw, None, "unknown")
+        return ParsedDate(raw, None, "invalid")
     if value.year not in PLAUSIBLE_YEARS:
         return ParsedDate(raw, None, "implausible")
     return ParsedDate(raw, value, precision)
@@ -47,8 +45,8 @@ def _ok(raw: str, year: int, month: int, day: int, precision: str) -> ParsedDate
 
 @lru_cache(maxsize=65536)
 def parse_date(raw: object, *, day_first: bool = False) -> ParsedDate:
-    """Parse `1/1/2018`, `8/21/20`, `2021-08-31`, `August 2014`, `I quarter of 2021`, `Quarter 4 2016`,
-    `2013`, a half year (`2021-S1`, `H2 2021`), an Excel serial such as `43525`, or say why not
+    """Parse `1/1/2018`, `8/21/20`, `2021-08-31` (with any time of day), `August 2014`, `I quarter of 2021`,
+    `Quarter 4 2016`, `2013`, a half year (`2021-S1`, `H2 2021`), an Excel serial such as `43525`, or say why not
     (`Permanent activity` -> unknown).
 
     Slash dates are month-first, as in the OGP export, unless day_first (Spanish-language sheets).
@@ -57,7 +55,9 @@ def parse_date(raw: object, *, day_first: bool = False) -> ParsedDate:
     low = text.lower()
     if low in NO_DATE:
         return ParsedDate(text, None, "none")
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]00:00(?::00)?)?", low):
+    if not low.isascii() and any(ch.isdigit() and not ch.isascii() for ch in low):
+        return ParsedDate(text, None, "unknown")  # other scripts' digits look like 0-9 (and \d matches them)
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", low):
         return _ok(text, int(m[1]), int(m[2]), int(m[3]), "day")
     if m := re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})", low):
         a, b = int(m[1]), int(m[2])

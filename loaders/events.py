@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from loaders.batch import Batch, stable_id
+from loaders.cells import TITLE_CHARS
 from loaders.checks import Checker, frame, options, provenance
 from loaders.reading import Column, SheetSpec, read_one
 
@@ -15,8 +16,8 @@ SPEC = SheetSpec("Events", ("Eventos",), (
     Column("member_code", ("Member code", "Code"), ("Código del miembro", "Código")),
     Column("commitment_id", ("Commitment ID", "OGP ID"), ("ID del compromiso", "ID compromiso")),
     Column("category", ("Category", "Type"), ("Categoría", "Tipo"), True),
-    Column("title", ("Title", "Event"), ("Título", "Evento"), True, 1_000),
-    Column("title_es", ("Spanish title", "Title (Spanish)"), ("Título en español",), max_chars=1_000),
+    Column("title", ("Title", "Event"), ("Título", "Evento"), True, TITLE_CHARS),
+    Column("title_es", ("Spanish title", "Title (Spanish)"), ("Título en español",), max_chars=TITLE_CHARS),
     Column("actor", ("Actor", "Who"), ("Actor", "Quién")),
     Column("source_url", ("Source URL", "Source"), ("URL de la fuente", "Fuente")),
     Column("notes", ("Notes",), ("Notas", "Observaciones")),

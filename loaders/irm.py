@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from loaders.batch import Batch, stable_id
-from loaders.checks import Checker, frame, options, provenance
+from loaders.checks import Checker, frame, options, provenance, read_number
 from loaders.progress import ASSESSORS
 from loaders.reading import Column, SheetSpec, read_one
 from vocabulary import scales
@@ -33,7 +33,7 @@ INDICATORS = {
 METHODOLOGIES = options({"irm_legacy": ("legacy", "irm legacy"), "irm_refresh": ("refresh", "refreshed", "irm refresh"),
                          "ogp_web": ("ogp web", "web")})
 NOT_RATED = {"not yet coded": "not_yet_coded", "not public": "not_public"}
-COUNT = re.compile(r"\s*(\d+(?:[.,]\d+)?)")
+COUNT = re.compile(r"\s*([-+]?[0-9][0-9.,]*)")  # the number a count starts with: '4 (31%)' -> 4
 
 RATINGS = SheetSpec("IRM ratings", ("Ratings", "Calificaciones"), (
     Column("commitment_id", ("Commitment ID", "OGP ID"), ("ID del compromiso", "ID compromiso")),
@@ -151,14 +151,21 @@ def _summary(check: Checker, row: int, r: dict[str, str]) -> dict:
     scale_id = INDICATORS.get(indicator, (None,))[0]
     code = scales.resolve(scale_id, raw_band) if scale_id and raw_band else None
     count_raw = check.required(row, r, "count")
-    count = COUNT.match(count_raw)
+    count, why_not = _count(count_raw)
     if count_raw and count is None:
-        check.error(row, "count", f"{check.where(row, 'count')}: {count_raw!r} does not start with a number", count_raw)
+        check.error(row, "count", f"{check.where(row, 'count')}: {why_not}", count_raw)
     return _assessment(check, row, r, "action_plan", plan, f"{indicator}_count",
                        code or indicator_key(raw_band), methodology=None, scale_id=None, value_raw=count_raw or None,
-                       value_code=None, value_numeric=float(count[1].replace(",", ".")) if count else None,
+                       value_code=None, value_numeric=count,
                        band=scales.band(scale_id, code) if code else None, missing_reason=None,
                        source_column="count")
+
+
+def _count(raw: str) -> tuple[float | None, str | None]:
+    found = COUNT.match(raw)
+    if found is None:
+        return None, f"{raw!r} does not start with a number"
+    return read_number(found[1].rstrip(".,"))
 
 
 def _assessment(check: Checker, row: int, r: dict[str, str], subject_type: str, subject_id: str, indicator: str,

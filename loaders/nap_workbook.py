@@ -4,17 +4,16 @@ a CSV (kinds nap_commitments / nap_milestones). monitor.export.template writes t
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from loaders.batch import Batch, SourceInfo
+from loaders.cells import TITLE_CHARS, repair_float_noise
 from loaders.checks import Checker, frame, options, provenance
+from loaders.ids import canonical_id
 from loaders.reading import Column, Sheet, SheetSpec, read_table
 
 KIND = "nap_workbook"
-TITLE_CHARS = 1_000
-FLOAT_ARTEFACT = re.compile(r"-?\d+\.\d{10,}")  # 2.2999999999999998 as Excel writes 2.3
 
 COMMITMENTS = SheetSpec("Commitments", ("Compromisos",), (
     Column("commitment_id", ("Commitment ID", "OGP ID", "Commitment Unique Identifier"),
@@ -67,8 +66,8 @@ MILESTONES = SheetSpec("Milestones", ("Hitos",), (
 LEVELS = options({"milestone": ("hito", "meta"), "activity": ("actividad", "acción"),
                   "indicator": ("indicador",), "objective": ("objetivo",)})
 
-COMMITMENT_TEXT = ("title_es", "description", "description_es", "theme", "lead_institution", "supporting_institutions", "ogp_url",
-                   "notes", "source_url")
+COMMITMENT_TEXT = ("title_es", "description", "description_es", "theme", "lead_institution",
+                   "supporting_institutions", "ogp_url", "notes", "source_url")
 MILESTONE_TEXT = ("responsible", "notes", "source_url")
 
 
@@ -124,22 +123,17 @@ def _commitment(check: Checker, row: int, r: dict[str, str]) -> dict:
     member = check.identifier(row, r, "member_code")
     given = check.identifier(row, r, "commitment_id", required=False)
     raw_number = r.get("number", "") if given else check.required(row, r, "number")
-    number = repair_number(raw_number)
+    number = repair_float_noise(raw_number)
     start, end = check.date(row, r, "start_date"), check.date(row, r, "end_date")
     check.order(row, ("start_date", start), ("end_date", end))
     record = {
-        "commitment_id": given or (f"{plan}-{number}" if plan and number else ""),
+        "commitment_id": given or (canonical_id(f"{plan}-{number}") if plan and number else ""),
         "action_plan_id": plan, "member_code": member, "commitment_number": number or None,
         "commitment_number_raw": raw_number or None, "title": check.required(row, r, "title"),
         **{c: r.get(c) or None for c in COMMITMENT_TEXT},
         **_dates("start_date", start), **_dates("end_date", end), **provenance(check.sheet, row),
     }
     return record
-
-
-def repair_number(raw: str) -> str:
-    """'2.2999999999999998' -> '2.3'; anything else as written."""
-    return f"{float(raw):.6g}" if FLOAT_ARTEFACT.fullmatch(raw) else raw
 
 
 def _dates(column: str, parsed) -> dict:
@@ -252,7 +246,7 @@ def _commitment_of(check: Checker, row: int, r: dict[str, str], numbers: dict[st
     given = check.identifier(row, r, "commitment_id", required=False)
     if given:
         return given
-    number = repair_number(r.get("number", ""))
+    number = repair_float_noise(r.get("number", ""))
     found = numbers.get(number, [])
     if not number:
         check.error(row, "number", "give the commitment_id or the commitment number of this milestone")

@@ -10,20 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import python_calamine
 
-from loaders import gate, xlsx_scan
-from loaders.batch import InvalidFile, Problem
+from loaders import cells, gate, ids, xlsx_scan
+from loaders.batch import Batch, InvalidFile, Problem, SourceInfo
+from loaders.xlsx_scan import column_letter
 from vocabulary.scales import fold
 
-MAX_CELL_CHARS = 100_000
-HEADER_SCAN_ROWS = 10
+HEADER_SCAN_ROWS = 10  # every loader looks for its header row in a sheet's first 10 rows
 DELIMITERS = (",", ";", "\t")
-C0_CONTROLS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 C1_CONTROLS = re.compile(r"[\x80-\x9f]")
 
 
@@ -35,7 +34,7 @@ class Column:
     en: tuple[str, ...] = ()
     es: tuple[str, ...] = ()
     required: bool = False
-    max_chars: int = MAX_CELL_CHARS
+    max_chars: int = cells.MAX_CELL_CHARS
 
 
 @dataclass(frozen=True)
@@ -104,12 +103,11 @@ class Reading:
     sheets: dict[str, Sheet] = field(default_factory=dict)  # spec name -> sheet
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    spellings: ids.Spellings = field(default_factory=ids.Spellings)  # each id's first spelling in this file
 
 
 def read_one(data: bytes, name: str, specs: list[SheetSpec], kind: str, sheet_name: str):
     """For the one-table formats: read the file, start its Batch, and return the sheet found (or None)."""
-    from loaders.batch import Batch, SourceInfo
-
     reading = read_table(data, name, specs, by_name=False)
     batch = Batch(SourceInfo.of(Path(name), kind, data, name), problems=list(reading.problems),
                   notes=list(reading.notes))
@@ -125,15 +123,6 @@ class Grid:
     hidden: bool = False
     lines: list[int] | None = None  # CSV only: the text line each record starts on
     part: str | None = None  # workbooks only: the zip member holding the sheet's XML
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # ---------------------------------------------------------------- raw grids
@@ -210,7 +199,7 @@ def _xlsx_grids(data: bytes, name: str, head_only: bool) -> list[Grid]:
             rows = _head(sheet) if head_only else sheet.to_python(skip_empty_area=False)
             part = parts.get(meta.name)
             hidden = part.hidden if part else meta.visible != python_calamine.SheetVisibleEnum.Visible
-            grids.append(Grid(meta.name, [[cell_text(v) for v in r] for r in rows], hidden,
+            grids.append(Grid(meta.name, [[cells.cell_text(v) for v in r] for r in rows], hidden,
                               part=part.path if part else None))
         return grids
     except (python_calamine.CalamineError, xlsx_scan.ScanError, ValueError, OSError) as exc:
@@ -226,23 +215,6 @@ def _head(sheet) -> list[list]:
         if len(rows) >= HEADER_SCAN_ROWS:
             break
     return rows
-
-
-def cell_text(value: object) -> str:
-    """The text a person sees: 1.0 -> '1', dates as ISO so loaders.dates reads them, never 'nan'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return str(value)
 
 
 # ---------------------------------------------------------------- sheets
@@ -326,7 +298,7 @@ def _take(reading: Reading, name: str, grid: Grid, spec: SheetSpec) -> Sheet | N
     if index is None:
         reading.problems += header_problems(name, grid, spec, best, missing)
         return None
-    sheet, problems, notes = build_sheet(name, grid, spec, index)
+    sheet, problems, notes = build_sheet(name, grid, spec, index, reading.spellings)
     reading.problems += problems
     reading.notes += notes
     if sheet is not None:
@@ -350,7 +322,8 @@ def _spellings(column: Column) -> str:
         column.en or column.es) else "no other spelling"
 
 
-def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[Sheet | None, list[Problem], list[str]]:
+def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int,
+                spellings: ids.Spellings | None = None) -> tuple[Sheet | None, list[Problem], list[str]]:
     """The sheet below header row `index`, or None with the reasons it cannot be used."""
     positions, languages, problems = _map_header(name, grid, spec, index)
     header = grid.cells[index]
@@ -359,14 +332,18 @@ def build_sheet(name: str, grid: Grid, spec: SheetSpec, index: int) -> tuple[She
                   {c: column_letter(p[0]) for c, p in positions.items()}, [], [], _language(languages))
     problems += _collect_rows(sheet, grid, positions, index)
     if not sheet.rows and (spec.required or grid.lines is not None):
-        problems.append(Problem(name, f"no data rows below the header (row {index + 1}); an empty import "
-                                      "would change nothing", grid.name, index + 1))
+        problems.append(Problem(name, no_data_rows(index + 1), grid.name, index + 1))
     elif not sheet.rows:
         return None, problems, notes + [f"{name}{_in(grid.name)}: no rows (optional sheet)"]
     if any(p.severity == "error" for p in problems):
         return None, problems, notes
     cell_problems, cell_notes = clean_cells(sheet, spec)
-    return sheet, problems + cell_problems, notes + cell_notes
+    id_problems, id_notes = canonical_ids(sheet, ids.Spellings() if spellings is None else spellings)
+    return sheet, problems + cell_problems + id_problems, notes + cell_notes + id_notes
+
+
+def no_data_rows(header_row: int) -> str:
+    return f"no data rows below the header (row {header_row}); an empty import would change nothing"
 
 
 def _map_header(name: str, grid: Grid, spec: SheetSpec, index: int):
@@ -423,78 +400,109 @@ def clean_cells(sheet: Sheet, spec: SheetSpec) -> tuple[list[Problem], list[str]
     for number, row in sheet.records():
         for column, value in row.items():
             if "\x00" in value:
-                ref = sheet.cell_ref(number, column)
-                problems.append(sheet.problem(number, column, f"cell {ref} contains a NUL character; remove it",
-                                              value.replace("\x00", "\\x00")))
+                problems.append(sheet.problem(number, column, cells.nul_message(sheet.cell_ref(number, column)),
+                                              cells.nul_shown(value)))
                 continue
             limit = spec.column(column).max_chars
             if len(value) > limit:
-                problems.append(sheet.problem(number, column, f"cell {sheet.cell_ref(number, column)} has "
-                                                              f"{len(value):,} characters; the limit is {limit:,}",
-                                              value[:40]))
+                problems.append(sheet.problem(number, column, cells.length_message(
+                    sheet.cell_ref(number, column), len(value), limit), value[:40]))
                 continue
-            clean, n = C0_CONTROLS.subn("", value)
+            clean, n = cells.C0_CONTROLS.subn("", value)
             stripped += n
             trimmed += clean != clean.strip()
             row[column] = clean.strip()
     notes = []
     where = f"{sheet.file}{_in(sheet.name)}"
     if stripped:
-        notes.append(f"{where}: removed {stripped} control character(s)")
+        notes.append(cells.controls_note(where, stripped))
     if trimmed:
         notes.append(f"{where}: trimmed spaces around {trimmed} cell(s)")
+    return problems, notes
+
+
+def canonical_ids(sheet: Sheet, spellings: ids.Spellings) -> tuple[list[Problem], list[str]]:
+    """Every id cell in its canonical form (loaders.ids), noted; other-script digits and a second spelling of
+    one id in the file are refused, naming both cells."""
+    problems, notes = [], []
+    for column, kind in ids.ID_COLUMNS.items():
+        if column not in sheet.headers:
+            continue
+        changed, example = 0, None
+        for number, row in sheet.records():
+            raw = row.get(column, "")
+            if not raw:
+                continue
+            ref = sheet.cell_ref(number, column)
+            canonical = ids.canonical_id(raw)
+            if digits := ids.foreign_digits(canonical):
+                expected = ids.foreign_digits_message(kind, raw, digits)
+                problems.append(sheet.problem(number, column, f"cell {ref}: {expected}", raw))
+                continue
+            where = f"cell {ref}" + (f" of sheet '{sheet.name}'" if sheet.name else "")
+            if earlier := spellings.clash(kind, canonical, raw, where):
+                expected = ids.clash_message(kind, raw, earlier)
+                problems.append(sheet.problem(number, column, f"cell {ref}: {expected}", raw))
+            if canonical != raw:
+                changed += 1
+                example = example or (raw, canonical)
+                row[column] = canonical
+        if changed:
+            notes.append(ids.folded_note(f"{sheet.file}{_in(sheet.name)}", kind, changed, *example))
     return problems, notes
 
 
 # ---------------------------------------------------------------- workbook-only checks
 
 
-def merged_problems(sheet: Sheet, merged: list[xlsx_scan.Range]) -> list[Problem]:
-    """Merged cells in the header or data rows hide values in all but the first cell: refuse them."""
-    problems = []
-    for (r0, c0), (r1, c1) in merged:
-        if r1 + 1 >= sheet.header_row:
-            ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
-            problems.append(sheet.problem(r0 + 1, None, f"merged cells {ref}: unmerge them and fill every cell",
-                                          ref))
-    return problems
-
-
 def audit_cells(data: bytes, sheet: Sheet, grid: Grid) -> list[Problem]:
-    """Merged cells, formula cells, Excel error values and hidden rows, which the fast reader cannot see.
-
-    One streaming pass over the sheet's XML (loaders.xlsx_scan), whatever the workbook's size.
-    """
+    """Merged cells, formula cells, Excel error values and hidden rows, which the fast reader cannot see."""
     wanted = {xlsx_scan.column_index(letter): column for column, letter in sheet.letters.items()}
-    try:
-        if grid.part is None:  # xl/workbook.xml links no part to this sheet
-            raise xlsx_scan.ScanError("KeyError")
-        scan = xlsx_scan.scan_sheet(data, grid.part, min_row=sheet.header_row + 1, columns=set(wanted))
-    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
-        return [sheet.problem(None, None, f"the workbook cannot be checked ({exc}); save it again in Excel")]
     values = dict(zip(sheet.row_numbers, sheet.rows))
-    problems = merged_problems(sheet, scan.merged)
+    return workbook_problems(data, grid.part, sheet.file, sheet.name, sheet.header_row,
+                             {i: sheet.headers[c] for i, c in wanted.items()},
+                             lambda row, i: values.get(row, {}).get(wanted[i], ""))
+
+
+def workbook_problems(data: bytes, part: str | None, file: str, sheet: str | None, header_row: int,
+                      columns: dict[int, str], shown: Callable[[int, int], str]) -> list[Problem]:
+    """What one streaming pass over a sheet's XML (loaders.xlsx_scan) finds below its header row, as problems.
+
+    columns: the 0-based columns read -> the column name to report; shown(row, column): the text read there.
+    Merged cells in the header or data rows, Excel errors and formulas without a saved result refuse the
+    file; a formula's saved result and hidden rows are imported with a warning.
+    """
+    def problem(expected: str, row: int | None = None, column: str | None = None, value: str | None = None,
+                severity: str = "error") -> Problem:
+        return Problem(file, expected, sheet, row, column, value, severity)
+
+    try:
+        if part is None:  # xl/workbook.xml links no part to this sheet
+            raise xlsx_scan.ScanError("KeyError")
+        scan = xlsx_scan.scan_sheet(data, part, min_row=header_row + 1, columns=set(columns))
+    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
+        return [problem(f"the workbook cannot be checked ({exc}); save it again in Excel")]
+    problems = []
+    for (r0, c0), (r1, c1) in scan.merged:  # merged cells hide values in all but their first cell
+        if r1 + 1 >= header_row:
+            ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
+            problems.append(problem(f"merged cells {ref}: unmerge them and fill every cell", r0 + 1, None, ref))
     for cell in sorted([*scan.formulas, *scan.errors], key=lambda c: (c.row, c.column)):
-        column = wanted[cell.column]
-        problems.append(_cell_problem(sheet, cell, column, values.get(cell.row, {}).get(column, "")))
-    hidden = [r for r in scan.hidden_rows if r > sheet.header_row]
+        ref, column = f"{column_letter(cell.column)}{cell.row}", columns[cell.column]
+        if isinstance(cell, xlsx_scan.ExcelError):
+            problems.append(problem(f"cell {ref} contains the Excel error {cell.value}; fix the formula or type "
+                                    "the value", cell.row, column, cell.value))
+        elif cell.cached:
+            problems.append(problem(f"cell {ref} is a formula ({cell.text}); its saved result was imported",
+                                    cell.row, column, shown(cell.row, cell.column), "warning"))
+        else:
+            problems.append(problem(f"cell {ref} is a formula ({cell.text}) with no saved result; open the file "
+                                    "in Excel and save it, or paste values", cell.row, column, cell.text))
+    hidden = [r for r in scan.hidden_rows if r > header_row]
     if hidden:
-        problems.append(sheet.problem(None, None, f"hidden rows {_ranges(hidden)} were imported; check they are "
-                                                  "not drafts", severity="warning"))
+        problems.append(problem(f"hidden rows {_ranges(hidden)} were imported; check they are not drafts",
+                                severity="warning"))
     return problems
-
-
-def _cell_problem(sheet: Sheet, cell: xlsx_scan.Formula | xlsx_scan.ExcelError, column: str,
-                  shown: str) -> Problem:
-    ref = sheet.cell_ref(cell.row, column)
-    if isinstance(cell, xlsx_scan.ExcelError):
-        return sheet.problem(cell.row, column, f"cell {ref} contains the Excel error {cell.value}; fix the "
-                                               "formula or type the value", cell.value)
-    if cell.cached:
-        return sheet.problem(cell.row, column, f"cell {ref} is a formula ({cell.text}); its saved result was "
-                                               "imported", shown, severity="warning")
-    return sheet.problem(cell.row, column, f"cell {ref} is a formula ({cell.text}) with no saved result; open the "
-                                           "file in Excel and save it, or paste values", cell.text)
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -18,7 +18,8 @@ SPEC = SheetSpec("Watchlist", ("Lista", "Seguimiento"), (
     Column("source_url", ("Source URL", "Source"), ("URL de la fuente", "Fuente")),
 ))
 
-COLUMNS = ["list_name", "commitment_id", "reason", "reason_es", "since", "added_by", "source_url", "source_sheet", "source_row"]
+COLUMNS = ["list_name", "commitment_id", "reason", "reason_es", "since", "added_by", "source_url", "source_sheet",
+           "source_row"]
 
 
 def matches(headers: list[str]) -> bool:

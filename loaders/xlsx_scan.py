@@ -69,6 +69,16 @@ class SheetScan:
     merged: list[Range] = field(default_factory=list)
 
 
+def column_letter(index: int) -> str:
+    """0 -> 'A', 27 -> 'AB'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def column_index(letters: str) -> int:
     """'A' -> 0, 'AB' -> 27."""
     index = 0
@@ -128,7 +138,90 @@ def scan_sheet(data: bytes, path: str, *, min_row: int = 1, columns: set[int] | 
 
     Formula and error cells are kept only from row min_row on and, when columns is given, in those 0-based
     columns; hidden rows and merged ranges are all kept. Raises ScanError when the part cannot be read.
+
+    Most sheets have none of these: the XML is searched for their markers as bytes (a few passes of
+    bytes.find over each decompressed block, 10-50x faster than parsing it) and only the elements found are
+    parsed. A sheet this cannot read exactly (a namespace prefix, a DOCTYPE, a cell or hidden row without
+    its reference, XML that does not end as a worksheet does) is parsed whole instead (_parse_whole).
     """
+    try:
+        found = _search(data, path, min_row, columns)
+    except _ParseWhole:
+        return _parse_whole(data, path, min_row, columns)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
+        raise ScanError(type(exc).__name__) from exc
+    return found
+
+
+class _ParseWhole(Exception):
+    """The byte search cannot be sure of this sheet."""
+
+
+BLOCK = 16 << 20
+CELL_MARKERS = (b"<f>", b"<f ", b"<f/>", b' t="e"', b" t='e'")
+ROW_TAG = re.compile(rb"<row[\s>/]")
+PREFIXED_ROOT = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]")
+REF_ATTRIBUTE = re.compile(rb"""\sr=["']([A-Za-z]*)(\d+)["']""")
+HIDDEN_ATTRIBUTE = re.compile(rb"""\shidden=["']([^"']*)["']""")
+MERGE_REF = re.compile(rb"""<mergeCell\s[^>]*ref=["']([^"']+)["']""")
+
+
+def _search(data: bytes, path: str, min_row: int, columns: set[int] | None) -> SheetScan:
+    found = SheetScan()
+    state = _RowState(found, min_row, columns)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as part:
+        pending, first, last = b"", True, b""
+        while block := part.read(BLOCK):
+            if first and (PREFIXED_ROOT.search(block[:4096]) or b"<!DOCTYPE" in block[:4096]):
+                raise _ParseWhole
+            first = False
+            pending += block
+            cut = pending.rfind(b"</row>")
+            if cut >= 0:
+                _search_rows(pending[:cut + 6], state)
+                pending = pending[cut + 6:]
+            last = (last + block)[-64:]
+        if not last.rstrip().endswith(b"</worksheet>"):
+            raise _ParseWhole
+        _search_rows(pending, state)
+        found.merged.extend(range_position(m.decode()) for m in MERGE_REF.findall(pending))
+    return found
+
+
+def _search_rows(text: bytes, state: _RowState) -> None:
+    """The formula and error cells and hidden rows in whole rows of sheet XML, in document order."""
+    starts = set()
+    for marker in CELL_MARKERS:
+        at = text.find(marker)
+        while at >= 0:
+            start = max(text.rfind(b"<c ", 0, at), text.rfind(b"<c>", 0, at))
+            if start >= 0 and text.rfind(b"</c>", start, at) < 0:
+                starts.add(start)
+            at = text.find(marker, at + 1)
+    for start in sorted(starts):
+        tag_end = text.index(b">", start)
+        end = tag_end + 1 if text[tag_end - 1:tag_end] == b"/" else text.index(b"</c>", start) + 4
+        cell = _parse(text[start:end])
+        if cell.find("f") is None and cell.get("t") != "e":
+            continue  # the marker was text inside a plain cell: t="e" needs no escaping in XML text
+        if not cell.get("r"):
+            raise _ParseWhole
+        state.cell(cell)
+    at = text.find(b"hidden=")
+    while at >= 0:
+        tag = text.rfind(b"<", 0, at)
+        if ROW_TAG.match(text, tag):
+            head = text[tag:text.index(b">", at) + 1]
+            reference = REF_ATTRIBUTE.search(head)
+            if reference is None:
+                raise _ParseWhole
+            if HIDDEN_ATTRIBUTE.search(head).group(1).lower() in (b"1", b"true"):
+                state.found.hidden_rows.append(int(reference.group(2)))
+        at = text.find(b"hidden=", at + 1)
+
+
+def _parse_whole(data: bytes, path: str, min_row: int, columns: set[int] | None) -> SheetScan:
+    """The same findings from parsing every row, streaming: time grows with the sheet, memory does not."""
     found = SheetScan()
     state = _RowState(found, min_row, columns)
     try:
@@ -165,17 +258,24 @@ class _RowState:
         namespace = row.tag[1:row.tag.index("}")] if row.tag.startswith("{") else ""
         if namespace not in self.queries:
             self.queries[namespace] = _queries(namespace)
-        kept, formula_of, value_of = self.queries[namespace]
+        kept = self.queries[namespace][0]
         for cell in kept(row):  # the few formula and error cells, picked out in C
-            number, column = self._position(cell)
-            wanted = number >= self.min_row and (self.columns is None or column in self.columns)
-            formula = formula_of(cell)
-            if formula:
-                text = self._formula_text(formula[0], number, column)
-                if wanted:
-                    self.found.formulas.append(Formula(number, column, text, bool(value_of(cell))))
-            elif wanted:
-                self.found.errors.append(ExcelError(number, column, value_of(cell)))
+            self.cell(cell, namespace)
+
+    def cell(self, cell, namespace: str = "") -> None:
+        """A formula or error cell: kept when it is in the rows and columns asked for."""
+        if namespace not in self.queries:
+            self.queries[namespace] = _queries(namespace)
+        _, formula_of, value_of = self.queries[namespace]
+        number, column = self._position(cell)
+        wanted = number >= self.min_row and (self.columns is None or column in self.columns)
+        formula = formula_of(cell)
+        if formula:
+            text = self._formula_text(formula[0], number, column)
+            if wanted:
+                self.found.formulas.append(Formula(number, column, text, bool(value_of(cell))))
+        elif wanted:
+            self.found.errors.append(ExcelError(number, column, value_of(cell)))
 
     def _position(self, cell) -> tuple[int, int]:
         """(row, column) from r=, else counted on from the last sibling that has one, as Excel readers do."""
@@ -214,8 +314,4 @@ def _queries(namespace: str) -> tuple:
 
 
 def _ref(row: int, column: int) -> str:
-    letters, index = "", column + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
+    return f"{column_letter(column)}{row}"

@@ -98,11 +98,11 @@ def add_part(data: bytes, part: str, body: bytes) -> bytes:
 def zip_bomb() -> bytes:
     """A workbook whose sheet1.xml declares 1 GiB (spaces): about 1 MB on disk."""
     out = io.BytesIO(nap_xlsx())
-    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
-        with target.open("xl/worksheets/sheet9.xml", "w", force_zip64=True) as part:
-            chunk = b" " * (1 << 24)
-            for _ in range(64):
-                part.write(chunk)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as target, \
+            target.open("xl/worksheets/sheet9.xml", "w", force_zip64=True) as part:
+        chunk = b" " * (1 << 24)
+        for _ in range(64):
+            part.write(chunk)
     return out.getvalue()
 
 

@@ -1,4 +1,4 @@
-"""The bad-input catalogue (shared/docs/RELIABILITY.md section 4, docs/bad-inputs.md).
+"""The bad-input catalogue (docs/bad-inputs.md).
 
 Every rejected input must name where the problem is (file, sheet, row, column, value) with a helpful
 text, and importing it into a database that already holds a valid import must change no table.

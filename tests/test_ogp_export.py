@@ -17,7 +17,8 @@ from loaders import ogp_export
 from loaders.batch import stable_id
 from monitor import db, store
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export" / "ogp_commitments_open_parliament_2024-07_part_a.csv"
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed"
+SAMPLE = SEED / "ogp_export" / "ogp_commitments_open_parliament_2024-07_part_a.csv"
 TOKENS = {"ND", "NR", "NA"}
 
 
