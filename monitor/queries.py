@@ -509,6 +509,7 @@ def export_mandates(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
               {REQUESTS_SQL}
               where r.commitment_id in (select commitment_id from s)
                  or (r.commitment_id is null and r.action_plan_id in (select action_plan_id from s))
-                 or (r.commitment_id is null and r.action_plan_id is null and r.member_code in (select member_code from s))
+                 or (r.commitment_id is null and r.action_plan_id is null
+                     and r.member_code in (select member_code from s))
               order by c.resolution_date, r.case_id, r.request_no"""
     return _run(cur, sql, w.params, today)
