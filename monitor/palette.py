@@ -34,3 +34,5 @@ HEATMAP_SCHEME = "blues"
 # Text written on a mark: white on dark colours, near-black on light ones.
 INK_ON_DARK = "#FFFFFF"
 INK_ON_LIGHT = "#1B1F24"
+# Status badges (/badge/<id>.svg): the id on the theme's primary colour, the status on its STATUS colour.
+BADGE_LABEL = "#1F4E78"
