@@ -18,6 +18,7 @@ class Setting:
 
 SETTINGS = (
     Setting("MONITOR_DB", str(DATA_DIR / "monitor.duckdb"), "Path of the DuckDB file the CLI and dashboard use."),
+    Setting("MONITOR_API_CACHE_MB", "64", "Megabytes of built API responses the server keeps (0 turns it off)."),
 )
 
 

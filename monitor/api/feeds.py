@@ -33,8 +33,9 @@ def default_since(today: date) -> date:
     return today - timedelta(days=WINDOW_DAYS)
 
 
-def scope(cur, kind: str, key: str | None, lang: str) -> tuple[Filters, str, str | None]:
-    """The feed's filters, its title, and (for one commitment) the id its rows are kept to. 404 if unknown."""
+def scope(cur, kind: str, key: str | None, lang: str, options: dict | None = None) -> tuple[Filters, str, str | None]:
+    """The feed's filters, its title, and (for one commitment) the id its rows are kept to. 404 if unknown.
+    `options` is monitor.queries.filter_options, when the caller already has it."""
     if kind == "watchlist":
         return Filters(watched=True), t("api.feed.watchlist", lang), None
     if kind == "commitment":
@@ -43,7 +44,7 @@ def scope(cur, kind: str, key: str | None, lang: str) -> tuple[Filters, str, str
             raise ApiError(404, f"no commitment {key!r}")
         title = t("api.feed.commitment", lang, id=key, title=in_language(row, "title", lang))
         return Filters(member=(row["member_code"],), plan=(row["action_plan_id"],)), title, key
-    options = queries.filter_options(cur)
+    options = options or queries.filter_options(cur)
     if kind == "member":
         names = dict(options["members"])
         if key not in names:
@@ -57,9 +58,10 @@ def scope(cur, kind: str, key: str | None, lang: str) -> tuple[Filters, str, str
     raise ApiError(404, f"no feed of {kind!r}")
 
 
-def feed_rows(cur, kind: str, key: str | None, since: date, today: date, lang: str) -> tuple[pd.DataFrame, str, dict]:
+def feed_rows(cur, kind: str, key: str | None, since: date, today: date, lang: str,
+              options: dict | None = None) -> tuple[pd.DataFrame, str, dict]:
     """The Changes rows of the feed's scope (newest first), its title, and each commitment's title."""
-    f, title, only = scope(cur, kind, key, lang)
+    f, title, only = scope(cur, kind, key, lang, options)
     c, ratings, progress, events, milestones = read_changes(cur, f, today)
     found = change_rows(since, c, ratings, progress, events, milestones, lang, today)
     if only:
@@ -68,10 +70,11 @@ def feed_rows(cur, kind: str, key: str | None, since: date, today: date, lang: s
     return found, title, titles
 
 
-def build(cur, kind: str, key: str | None, links: Links, since: date, today: date, self_url: str) -> bytes:
+def build(cur, kind: str, key: str | None, links: Links, since: date, today: date, self_url: str,
+          options: dict | None = None) -> bytes:
     """The feed document; `self_url` is the address it was fetched from (RFC 4287 rel="self")."""
     lang = links.lang
-    found, title, titles = feed_rows(cur, kind, key, since, today, lang)
+    found, title, titles = feed_rows(cur, kind, key, since, today, lang, options)
     entries = [_entry(r, titles, links) for r in found.head(MAX_ENTRIES).to_dict("records")]
     feed = ET.Element("feed", {"xmlns": ATOM, "{http://www.w3.org/XML/1998/namespace}lang": lang})
     _text(feed, "id", f"{TAG}feed/{kind}" + (f"/{key}" if key else ""))

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
-from monitor import queries
+from monitor import config, queries
 from monitor.api import ApiError, badge, feeds, openapi, records
 from monitor.export import CSV_MIME, csv_bytes
 
@@ -116,16 +116,30 @@ class ResponseCache:
                 self.size -= len(self.items.popitem(last=False)[1])
 
 
-CACHE_BYTES = 64 * 1024 * 1024
+def cache_bytes() -> int:
+    """MONITOR_API_CACHE_MB, in bytes."""
+    try:
+        return max(0, int(float(config.setting("MONITOR_API_CACHE_MB")) * 1024 * 1024))
+    except ValueError:
+        return 0
 
 
 class Api:
     """The routes' handlers over a source of cursors (the dashboard's by default; a benchmark passes a
     read-only one) and a cache of built responses."""
 
-    def __init__(self, cursors: Cursors | None = None, cache_bytes: int = CACHE_BYTES):
+    def __init__(self, cursors: Cursors | None = None, cache_size: int | None = None):
         self.cursors = cursors or app_cursor
-        self.cache = ResponseCache(cache_bytes)
+        self.cache = ResponseCache(cache_bytes() if cache_size is None else cache_size)
+        self._options: tuple[str, dict] | None = None
+
+    def filter_options(self, cur) -> dict:
+        """The values filters may take, read once per data version (validation runs on every list request)."""
+        version = queries.data_version(cur)
+        known = self._options
+        if known is None or known[0] != version:
+            known = self._options = (version, queries.filter_options(cur))
+        return known[1]
 
     # --- plumbing -------------------------------------------------------------------------------------
 
@@ -168,7 +182,7 @@ class Api:
 
     def commitments(self, request: Request) -> Response:
         def build(cur, links, params, today):
-            f, limit, offset = records.list_request(params, queries.filter_options(cur))
+            f, limit, offset = records.list_request(params, self.filter_options(cur))
             return records.commitments_page(cur, f, limit, offset, links, today)
 
         return self.json_or_csv(request, request.path_params.get("suffix", ""), build)
@@ -213,7 +227,8 @@ class Api:
         def build(cur, links, params, today):
             records.check_names(params, ("lang", "since"))
             since = records.since_date(params, feeds.default_since(today))
-            return feeds.build(cur, kind, key, links, since, today, self_url=str(request.url))
+            options = self.filter_options(cur) if kind in ("member", "plan") else None
+            return feeds.build(cur, kind, key, links, since, today, self_url=str(request.url), options=options)
 
         return self.serve(request, build, feeds.MIME)
 
@@ -274,9 +289,10 @@ def _mount(prefix: str, inner: list[BaseRoute]) -> Mount:
     return Mount(prefix, app=app)
 
 
-def routes(cursors: Cursors | None = None, cache_bytes: int = CACHE_BYTES) -> list[BaseRoute]:
-    """The API's mounts for st.App(routes=...): /api, /feeds and /badge."""
-    api = Api(cursors, cache_bytes)
+def routes(cursors: Cursors | None = None, cache_size: int | None = None) -> list[BaseRoute]:
+    """The API's mounts for st.App(routes=...): /api, /feeds and /badge. `cache_size` in bytes overrides
+    MONITOR_API_CACHE_MB."""
+    api = Api(cursors, cache_size)
 
     def route(path: str, handler) -> Route:
         return Route(path, guarded(handler), methods=METHODS)
