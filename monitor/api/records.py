@@ -114,7 +114,25 @@ def value(v):
 
 
 def rows(df: pd.DataFrame) -> list[dict]:
-    return [{k: value(v) for k, v in r.items()} for r in df.to_dict("records")]
+    """A frame as JSON-ready dicts, converted a column at a time (per-cell conversion of every value cost more than
+    the query on lists of thousands): date columns as ISO dates, or as UTC times when any value has a time of day;
+    missing values (NaN, NaT, NA) as None."""
+    names, columns = list(df.columns), []
+    for name in names:
+        column = df[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            known = column.dropna()
+            day = bool((known == known.dt.normalize()).all())
+            values = column.dt.strftime("%Y-%m-%d" if day else "%Y-%m-%dT%H:%M:%SZ").tolist()
+            columns.append([v if isinstance(v, str) else None for v in values])
+        elif column.dtype == object:
+            columns.append([value(v) for v in column.tolist()])
+        else:
+            values = column.tolist()  # native Python values
+            if column.hasnans:
+                values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+            columns.append(values)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _missing(v, reason: str) -> str | None:
@@ -208,13 +226,34 @@ def checked_id(text: str, what: str = "commitment") -> str:
 # --- records --------------------------------------------------------------------------------------------
 
 def commitment_record(row: dict, links: Links) -> dict:
-    """A mart row (monitor.queries.commitment / commitments / watchlist) as the API's commitment."""
-    out = {name: value(row.get(name)) for name in COMMITMENT_COLUMNS}
-    lang, rag = links.lang, row.get("rag") or "unknown"
+    """One mart row (monitor.queries.commitment) as the API's commitment."""
+    return commitment_records(pd.DataFrame([row]), links)[0]
+
+
+def commitment_records(frame: pd.DataFrame, links: Links) -> list[dict]:
+    """Mart rows (monitor.queries.commitments / watchlist) as the API's commitments."""
+    if frame.empty:
+        return []
+    present = [c for c in COMMITMENT_COLUMNS if c in frame.columns]
+    base = rows(frame[present])
+    rags = frame["rag"].where(frame["rag"].notna(), "unknown").tolist() if "rag" in frame else ["unknown"] * len(base)
+    lang = links.lang
+    status_words = {r: t(f"rag.{r}", lang) for r in set(rags)}
+    completion_words: dict = {}
+    items = []
+    for row, rag in zip(base, rags):
+        out = {name: row.get(name) for name in COMMITMENT_COLUMNS}
+        code = out["current_status"]
+        if code not in completion_words:
+            completion_words[code] = completion_label(code, lang)
+        items.append(_derived(out, rag, status_words[rag], completion_words[code], links))
+    return items
+
+
+def _derived(out: dict, rag: str, status_label: str, current_label: str, links: Links) -> dict:
     out["policy_areas"] = out["policy_areas"] or []
     out.update(
-        status=rag, status_label=t(f"rag.{rag}", lang),
-        current_status_label=completion_label(out["current_status"], lang),
+        status=rag, status_label=status_label, current_status_label=current_label,
         end_date_missing_reason=_date_reason(out["end_date"], out["end_date_raw"]),
         current_status_missing_reason=_missing(out["current_status"], "no_status_statement"),
         irm_completion_missing_reason=_missing(out["irm_completion"], "not_assessed"),
@@ -228,7 +267,7 @@ def commitment_record(row: dict, links: Links) -> dict:
 def commitments_page(cur, f: Filters, limit: int, offset: int, links: Links, today: date) -> dict:
     total = queries.count_commitments(cur, f, today)
     frame = queries.commitments(cur, f, today, limit=limit, offset=offset) if offset < total else pd.DataFrame()
-    items = [commitment_record(r, links) for r in frame.to_dict("records")]
+    items = commitment_records(frame, links)
     return {"total": total, "limit": limit, "offset": offset, "count": len(items), "filters": f.to_params(),
             "as_of": today.isoformat(), "items": items}
 
@@ -313,7 +352,7 @@ def members(cur, links: Links) -> dict:
 
 
 def watchlist(cur, links: Links, today: date) -> dict:
-    items = [commitment_record(r, links) for r in queries.watchlist(cur, today).to_dict("records")]
+    items = commitment_records(queries.watchlist(cur, today), links)
     return {"count": len(items), "as_of": today.isoformat(), "feed_url": links.feed_url("watchlist"), "items": items}
 
 
