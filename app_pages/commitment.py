@@ -16,6 +16,7 @@ from webui.data import plain, read, view
 from webui.downloads import download_table
 from webui.filters import current_filters
 from webui.language import lang, tr
+from webui.subscribe import commitment_links
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
@@ -277,6 +278,7 @@ if read("commitment", commitment_id) is None:
     st.warning(tr("commitment.not_found", id=commitment_id))
     st.stop()
 rated = story(commitment_id)
+commitment_links(commitment_id)
 if rated is not None:
     download_table(rated, f"{commitment_id}_ratings", key="dl_ratings")
 dated = history(commitment_id)

@@ -11,6 +11,7 @@ from webui.data import is_empty_database, plain, read, view
 from webui.downloads import download_table
 from webui.filters import sidebar_filters
 from webui.language import lang, tr
+from webui.subscribe import scope_feed_links
 
 MANY = 20  # above this many bars a chart is unreadable: group by member, then by region
 GROUP_TITLE = {"action_plan_id": "filters.plan", "member_code": "filters.member", "region": "filters.region"}
@@ -153,6 +154,7 @@ if is_empty_database():
     st.info(tr("empty.database"))
     pages.link("data")
     st.stop()
+scope_feed_links(filters.member, filters.plan)
 commitments = portfolio(filters)
 if commitments is None:
     st.stop()

@@ -10,6 +10,7 @@ from webui.components import fmt, id_column, rag_text, watch_card, with_status_c
 from webui.data import plain, read, view
 from webui.downloads import download_table
 from webui.language import lang, tr
+from webui.subscribe import feed_link
 
 FLAGSHIP = "MX0081"
 
@@ -82,6 +83,7 @@ def watchlist() -> pd.DataFrame | None:
 
 st.title(tr("watchlist.title"))
 st.caption(tr("watchlist.help"))
+feed_link("watchlist")
 shown = watchlist()
 if shown is None:
     st.stop()

@@ -21,6 +21,7 @@ SETTINGS = (
     Setting("MONITOR_DB", str(DATA_DIR / "monitor.duckdb"), "Path of the DuckDB file the CLI and dashboard use."),
     Setting("MONITOR_ROLES", str(ROOT / "config" / "roles.toml"),
             "Path of the roles file (emails and @domains to roles); absent: everyone is public."),
+    Setting("MONITOR_API_CACHE_MB", "64", "Megabytes of built API responses the server keeps (0 turns it off)."),
 )
 
 

@@ -1,7 +1,9 @@
 """The shared filters of every page and export scope, and their round trip through the URL."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+
+from vocabulary.status import COMPLETION_CODES, RAG_STATUSES, RESULTS_BANDS
 
 LIST_FIELDS = ("member", "region", "plan", "policy_area", "status", "completion", "results")
 
@@ -47,6 +49,26 @@ class Filters:
 
     def is_empty(self) -> bool:
         return not self.to_params()
+
+
+def allowed_values(options: dict) -> dict[str, set[str]]:
+    """The values each list filter may take: those that exist (monitor.queries.filter_options) or are defined."""
+    return {"member": {m[0] for m in options["members"]}, "plan": {p[0] for p in options["plans"]},
+            "region": set(options["regions"]), "policy_area": set(options["policy_areas"]),
+            "status": set(RAG_STATUSES), "completion": set(COMPLETION_CODES), "results": set(RESULTS_BANDS)}
+
+
+def unknown_values(f: Filters, options: dict) -> dict[str, list[str]]:
+    """Per filter, the values URL input asked for that do not exist: a page drops them, the API refuses them."""
+    allowed = allowed_values(options)
+    unknown = {name: [v for v in getattr(f, name) if v not in ok] for name, ok in allowed.items()}
+    return {name: values for name, values in unknown.items() if values}
+
+
+def known_only(f: Filters, options: dict) -> Filters:
+    """`f` without the values that do not exist."""
+    allowed = allowed_values(options)
+    return replace(f, **{k: tuple(v for v in getattr(f, k) if v in ok) for k, ok in allowed.items()})
 
 
 @dataclass

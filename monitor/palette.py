@@ -37,3 +37,5 @@ INK_ON_LIGHT = "#1B1F24"
 # the lanes of a story timeline (a commitment's, a case's): what happened, what was due, who said what
 LANES = {"event": "#6A51A3", "case": "#6A51A3", "milestone": "#1F4E78", "statement": "#E69F00", "irm": "#2E7D32",
          "watch": "#B22222", "request": "#B22222", "follow_up": "#E69F00", "deadline": "#555555"}
+# Status badges (/badge/<id>.svg): the id on the theme's primary colour, the status on its STATUS colour.
+BADGE_LABEL = "#1F4E78"

@@ -52,8 +52,10 @@ def _run(cur, sql: str, params: dict, today: date | None = None) -> pd.DataFrame
     return cur.execute(sql, {"today": today or date.today(), **params}).df()
 
 
-def commitments(cur, f: Filters, today: date | None = None, limit: int | None = None) -> pd.DataFrame:
-    """The filtered commitments, worst status first, with their RAG reason and deadlines."""
+def commitments(cur, f: Filters, today: date | None = None, limit: int | None = None,
+                offset: int = 0) -> pd.DataFrame:
+    """The filtered commitments, worst status first, with their RAG reason and deadlines; `limit` rows from
+    `offset` when given (a page of the list: the API's paging)."""
     w = where(cur, f)
     order = f"{SEVERITY_SQL}, member_code, action_plan_id, commitment_id"
     if not limit:
@@ -63,7 +65,8 @@ def commitments(cur, f: Filters, today: date | None = None, limit: int | None = 
     # Rank on the few sort columns first, then build the wide rows only for the page's `limit` ids
     # (commitment_id is unique, so the order is total and the rows are the same as one top-N query).
     sql = f"""select * exclude (open_due_dates) from {RATED} where commitment_id in (
-                  select commitment_id from {RATED} where {w.sql} order by {order} limit {int(limit)})
+                  select commitment_id from {RATED} where {w.sql} order by {order}
+                  limit {int(limit)} offset {int(offset)})
               order by {order}"""
     return _run(cur, sql, w.params, today)
 
@@ -230,6 +233,25 @@ def import_history(cur) -> pd.DataFrame:
     return cur.execute("""select loaded_at, file_name, kind, row_count, size_bytes, loaded_by,
                                  source_id as sha256, notes
                           from source_file order by loaded_at desc, file_name""").df()
+
+
+def plans(cur) -> pd.DataFrame:
+    """Every action plan with its member and how many commitments the monitor holds for it."""
+    return cur.execute("""
+        select p.action_plan_id, p.member_code, m.name as member_name, p.plan_number, p.title, p.submission_year,
+               p.end_year, p.start_date, p.end_date, p.source_url, count(c.commitment_id) as count_commitments
+        from action_plan p left join member m using (member_code)
+        left join commitment c using (action_plan_id)
+        group by all order by m.name, p.plan_number, p.action_plan_id""").df()
+
+
+def members(cur) -> pd.DataFrame:
+    """Every member with its region and how many plans and commitments the monitor holds for it."""
+    return cur.execute("""
+        select m.member_code, m.name, m.member_type, m.region,
+               (select count(*) from action_plan p where p.member_code = m.member_code) as count_plans,
+               (select count(*) from commitment c where c.member_code = m.member_code) as count_commitments
+        from member m order by m.name, m.member_code""").df()
 
 
 def data_version(cur) -> str:

@@ -1,11 +1,9 @@
 """The shared sidebar filters, kept in step with the URL both ways so a filtered view is a link."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from monitor.filters import Filters
+from monitor.filters import Filters, known_only
 from monitor.i18n import band_label, completion_label, plan_label
 from vocabulary.status import COMPLETION_CODES, RAG_STATUSES, RESULTS_BANDS
 from webui.components import rag_text
@@ -39,11 +37,8 @@ def _adopt(f: Filters) -> None:
 
 
 def _valid(f: Filters, options: dict) -> Filters:
-    """URL values are user input: keep only values that exist."""
-    allowed = {"member": {m[0] for m in options["members"]}, "plan": {p[0] for p in options["plans"]},
-               "region": set(options["regions"]), "policy_area": set(options["policy_areas"]),
-               "status": set(RAG_STATUSES), "completion": set(COMPLETION_CODES), "results": set(RESULTS_BANDS)}
-    return replace(f, **{k: tuple(v for v in getattr(f, k) if v in ok) for k, ok in allowed.items()})
+    """URL values are user input: keep only values that exist (the API refuses the same values)."""
+    return known_only(f, options)
 
 
 def sidebar_filters() -> Filters:

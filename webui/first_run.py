@@ -28,6 +28,11 @@ def _prepared(path: str) -> bool:
     return missing
 
 
+def ensure_built() -> None:
+    """The same first-run build for callers outside a page run (the API), without the spinner."""
+    _prepared(str(config.db_path()))
+
+
 def ensure_database() -> None:
     path = config.db_path()
     with st.spinner(tr("app.building_db")) if not path.exists() else nullcontext():

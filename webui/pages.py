@@ -63,7 +63,12 @@ def navigation():
 
 def href(key: str, **params) -> str:
     """The page's URL with `params` and the reader's language: /commitment?id=MX0081&lang=es."""
-    return f"{BY_KEY[key].path}?{urlencode({**params, 'lang': lang()})}"
+    return url(key, lang(), **params)
+
+
+def url(key: str, language: str, **params) -> str:
+    """The page's URL in a given language, for callers outside a page run (the API's feeds and links)."""
+    return f"{BY_KEY[key].path}?{urlencode({**params, 'lang': language})}"
 
 
 def commitment_href(commitment_id: str) -> str:

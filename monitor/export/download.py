@@ -28,9 +28,11 @@ def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.rename(columns={c: t(f"export.col.{c}", lang) for c in df.columns if f"export.col.{c}" in known})
 
 
-def csv_bytes(df: pd.DataFrame, lang: str = "en") -> bytes:
-    """RFC 4180 CSV, UTF-8 with a BOM (Excel then reads accents right); no cell can run as a formula."""
-    frame = readable(df, lang)
+def csv_bytes(df: pd.DataFrame, lang: str = "en", *, readable_headers: bool = True) -> bytes:
+    """RFC 4180 CSV, UTF-8 with a BOM (Excel then reads accents right); no cell can run as a formula.
+
+    `readable_headers=False` keeps the column names as they are (the API's stable field names)."""
+    frame = readable(df, lang) if readable_headers else df
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow([safe.csv_text(str(c)) for c in frame.columns])

@@ -109,7 +109,10 @@ def _assessors(row: dict, lang: str) -> str:
 
 # --- changes since ----------------------------------------------------------------------------------
 
-CHANGE_COLUMNS = ("when", "kind", "commitment_id", "detail", "before", "now", "source_url", "loaded_at")
+# kind_key and ref (what the change is about, in no language) name a change the same way in every language:
+# the feeds build their entry ids from them; the sheet does not show them.
+CHANGE_COLUMNS = ("when", "kind", "commitment_id", "detail", "before", "now", "source_url", "loaded_at", "kind_key",
+                  "ref")
 
 
 def changes_table(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, progress: pd.DataFrame,
@@ -120,16 +123,7 @@ def changes_table(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, pr
     A commitment new to the monitor in the window is one row: its ratings and progress arrived with it,
     and listing each of them would bury the changes to commitments the meeting already knows.
     """
-    parts = []
-    if since is not None:
-        new = set(c.loc[pd.to_datetime(c["loaded_at"]) >= pd.Timestamp(since), "commitment_id"])
-        known_ratings, known_progress = (f[~f["commitment_id"].isin(new)] for f in (ratings, progress))
-        parts = [_new_commitments(c, since, lang), _new_watch(c, since, lang), _new_ratings(known_ratings, since, lang),
-                 _progress_changes(known_progress, since, lang), _new_events(events, since, lang),
-                 _newly_overdue(milestones, since, today, lang)]
-    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
-        else pd.DataFrame(columns=CHANGE_COLUMNS)
-    rows = rows.sort_values(["when", "commitment_id"], ascending=[False, True], na_position="last", kind="stable")
+    rows = change_rows(since, c, ratings, progress, events, milestones, lang, today)
     titles = c.set_index("commitment_id")["title"]
     L = Labels(lang)
     columns = [
@@ -142,31 +136,56 @@ def changes_table(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, pr
     return Table("changes", frame, kinds)
 
 
+def change_rows(since: date | None, c: pd.DataFrame, ratings: pd.DataFrame, progress: pd.DataFrame,
+                events: pd.DataFrame, milestones: pd.DataFrame, lang: str, today: date) -> pd.DataFrame:
+    """The Changes sheet's rows before labelling (CHANGE_COLUMNS), newest first: what changes_table shows
+    and what the feeds publish."""
+    parts = []
+    if since is not None:
+        new = set(c.loc[pd.to_datetime(c["loaded_at"]) >= pd.Timestamp(since), "commitment_id"])
+        known_ratings, known_progress = (f[~f["commitment_id"].isin(new)] for f in (ratings, progress))
+        parts = [_new_commitments(c, since, lang), _new_watch(c, since, lang), _new_ratings(known_ratings, since, lang),
+                 _progress_changes(known_progress, since, lang), _new_events(events, since, lang),
+                 _newly_overdue(milestones, since, today, lang)]
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) \
+        else pd.DataFrame(columns=CHANGE_COLUMNS)
+    return rows.sort_values(["when", "commitment_id"], ascending=[False, True], na_position="last", kind="stable")
+
+
 def _moved(frame: pd.DataFrame, dated: str, since: date) -> pd.Series:
     """Dated on/after `since`, or loaded on/after it (a late report about an old period still moved)."""
     cutoff = pd.Timestamp(since)
     return (pd.to_datetime(frame[dated]) >= cutoff) | (pd.to_datetime(frame["loaded_at"]) >= cutoff)
 
 
+def _refs(frame: pd.DataFrame, *columns: str) -> pd.Series:
+    """What each row is about, in no language: its identifying columns joined ('irm|completion|midterm|...')."""
+    values = ["|".join("" if v is None or v != v else str(v) for v in row) for row in
+              frame[list(columns)].itertuples(index=False)]
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
 def _change(frame: pd.DataFrame, when, kind: str, lang: str, detail, before=None, now=None,
-            source_url=None) -> pd.DataFrame:
+            source_url=None, ref=None) -> pd.DataFrame:
     size = len(frame)
     as_series = lambda v: v.to_numpy() if isinstance(v, pd.Series) else [v] * size  # noqa: E731
     return pd.DataFrame({
         "when": as_series(when), "kind": t(f"export.change.{kind}", lang),
         "commitment_id": frame["commitment_id"].to_numpy(), "detail": as_series(detail),
         "before": as_series(before), "now": as_series(now), "source_url": as_series(source_url),
-        "loaded_at": frame["loaded_at"].to_numpy()})
+        "loaded_at": frame["loaded_at"].to_numpy(), "kind_key": kind, "ref": as_series(ref)})
 
 
 def _new_commitments(c: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
     new = c[pd.to_datetime(c["loaded_at"]) >= pd.Timestamp(since)]
-    return _change(new, new["loaded_at"], "new_commitment", lang, new["action_plan_id"], source_url=new["source_url"])
+    return _change(new, new["loaded_at"], "new_commitment", lang, new["action_plan_id"], source_url=new["source_url"],
+                   ref=_refs(new, "commitment_id"))
 
 
 def _new_watch(c: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
     new = c[c["is_watched"] & (pd.to_datetime(c["watched_since"]) >= pd.Timestamp(since))]
-    return _change(new, new["watched_since"], "watched", lang, in_language(new, "watch_reason", lang))
+    return _change(new, new["watched_since"], "watched", lang, in_language(new, "watch_reason", lang),
+                   ref=_refs(new, "watched_since"))
 
 
 def _new_ratings(r: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
@@ -176,7 +195,8 @@ def _new_ratings(r: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
               + new["qualifier"].map(lambda q: f" ({q.replace('_', ' ')})" if q else "")
               + new["report"].map(lambda p: f" · {p}" if p else ""))
     return _change(new, new["as_of"].fillna(new["loaded_at"]), "rating", lang, detail,
-                   now=rating_text(new, lang), source_url=new["source_url"])
+                   now=rating_text(new, lang), source_url=new["source_url"],
+                   ref=_refs(new, "assessor", "methodology", "indicator", "qualifier", "report", "as_of", "value_raw"))
 
 
 def _progress_changes(p: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
@@ -189,9 +209,10 @@ def _progress_changes(p: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
                                                                 new["milestone_title"])], index=new.index, dtype=object)
     detail = (new["assessor"].map(lambda a: t(f"assessor.{a}", lang)) + " · " + new["period"].astype(str)
               + " · " + about + new["evidence"].map(lambda e: f"\n{e}" if isinstance(e, str) and e else ""))
+    ref = _refs(new, "subject_type", "subject_id", "assessor", "period", "status_code")
     frames = [_change(new[kind == k], new["period_end"][kind == k].fillna(new["loaded_at"][kind == k]), k, lang,
                       detail[kind == k], label("previous_status")[kind == k], label("status_code")[kind == k],
-                      new["source_url"][kind == k]) for k in ("status_change", "evidence", "update")]
+                      new["source_url"][kind == k], ref[kind == k]) for k in ("status_change", "evidence", "update")]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -199,7 +220,7 @@ def _new_events(e: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
     new = e[_moved(e, "event_date", since)]
     titles = pd.Series([_title(r, lang) for r in new.to_dict("records")], index=new.index, dtype=object)
     return _change(new, new["event_date"].fillna(new["loaded_at"]), "event", lang, titles,
-                   source_url=new["source_url"])
+                   source_url=new["source_url"], ref=_refs(new, "event_id"))
 
 
 
@@ -210,7 +231,7 @@ def _newly_overdue(m: pd.DataFrame, since: date, today: date, lang: str) -> pd.D
     detail = [statement_subject("milestone", s, title, lang) for s, title in zip(new["seq"], new["title"])]
     return _change(new, new["due_date"], "overdue", lang, pd.Series(detail, index=new.index, dtype=object),
                    now=new["status_code"].map(lambda s: completion_label(s, lang) if isinstance(s, str) else None),
-                   source_url=new["source_url"])
+                   source_url=new["source_url"], ref=_refs(new, "milestone_id", "due_date"))
 
 
 def mandates_table(requests: pd.DataFrame, lang: str) -> Table:

@@ -118,9 +118,16 @@ def _facts(data: PackData, tables: dict[str, Table], scope: Filters, lang: str, 
                         data.commitments, data.plan_figures, files)
 
 
+CHANGE_READS = (queries.export_commitments, queries.export_ratings, queries.export_progress, queries.export_events,
+                queries.export_milestones)
+
+
+def read_changes(cur, scope: Filters, today: date) -> tuple[pd.DataFrame, ...]:
+    """What the Changes sheet is built from: commitments, ratings, progress, events, milestones of the scope."""
+    return tuple(read(cur, scope, today) for read in CHANGE_READS)
+
+
 def changes_since(cur, scope: Filters, since: date, today: date, lang: str = "en") -> Table:
     """The pack's Changes sheet for a page or an API: the same queries and the same rule, so the same rows."""
-    reads = (queries.export_commitments, queries.export_ratings, queries.export_progress, queries.export_events,
-             queries.export_milestones)
-    c, ratings, progress, events, milestones = (read(cur, scope, today) for read in reads)
+    c, ratings, progress, events, milestones = read_changes(cur, scope, today)
     return changes_table(since, c, ratings, progress, events, milestones, language(lang), today)

@@ -30,11 +30,12 @@ def free_port() -> int:
 
 
 def start_server(db_file: Path, log_file: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run dashboard.py` (the README's entry point) on a free port; waits for /_stcore/health."""
+    """`streamlit run app.py` (the README's entry point: the pages and the API) on a free port; waits for
+    /_stcore/health."""
     port = free_port()
     with open(log_file, "w") as log:  # the server writes to its own copy of the file handle
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, "MONITOR_DB": str(db_file)}, stdout=log, stderr=subprocess.STDOUT)

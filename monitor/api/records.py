@@ -1,0 +1,361 @@
+"""The API's JSON: stable field names, ISO 8601 dates, unknowns as null with the reason beside them.
+
+Every record is built from the same monitor.queries reads the pages use; field lists here are the
+contract docs/api.md documents (a test checks that each field is documented).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from monitor import queries
+from monitor.api import ApiError, paths
+from monitor.filters import LIST_FIELDS, Filters, allowed_values, unknown_values
+from monitor.i18n import LANGUAGES, completion_label, scale_label, statement_subject, t
+from vocabulary.links import web_urls
+
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+FILTER_PARAMS = (*LIST_FIELDS, "lead", "q", "starred", "watched")  # the overview page's URL parameters
+COMMON_PARAMS = ("lang",)
+LIST_PARAMS = (*FILTER_PARAMS, "limit", "offset", *COMMON_PARAMS)
+LISTED_AT = {"member": "members", "plan": "plans"}  # where a client finds the values a filter takes
+
+# Mart columns a commitment record carries as they are, in this order (then the fields built below).
+COMMITMENT_COLUMNS = (
+    "commitment_id", "member_code", "member_name", "region", "action_plan_id", "plan_number", "plan_title",
+    "commitment_number", "title", "title_es", "short_title", "theme", "lead_institution", "supporting_institutions",
+    "policy_areas", "start_date", "end_date", "end_date_raw", "ogp_url",
+    "current_status", "current_status_date", "current_status_assessor", "gov_status", "gov_status_date",
+    "cso_status", "cso_status_date", "su_status", "su_status_date", "assessors_disagree",
+    "irm_completion", "irm_completion_date", "results_band", "ambition_band",
+    "is_watched", "watched_since", "watch_reason", "watch_reason_es", "is_starred",
+    "last_update_date", "days_since_update", "count_updates", "count_milestones", "count_milestones_closed",
+    "count_overdue_milestones", "next_due_date",
+)
+COMMITMENT_FIELDS = (*COMMITMENT_COLUMNS, "status", "status_label", "current_status_label",
+                     "end_date_missing_reason", "current_status_missing_reason", "irm_completion_missing_reason",
+                     "days_since_update_missing_reason", "next_due_date_missing_reason",
+                     "page_url", "api_url", "feed_url", "badge_url")
+RATING_FIELDS = ("assessor", "methodology", "report", "indicator", "indicator_label", "qualifier", "scale_id",
+                 "value_published", "value_code", "value_label", "value_missing_reason", "band", "as_of",
+                 "rationale", "source_url", "source_file", "source_row", "source_column")
+MILESTONE_FIELDS = ("milestone_id", "seq", "level", "parent_milestone_id", "title", "responsible", "start_date",
+                    "due_date", "due_date_raw", "due_date_missing_reason", "status_code", "status_label",
+                    "status_date", "status_assessor", "is_closed", "is_overdue", "days_past_due", "source_url")
+STATEMENT_FIELDS = ("period", "period_end", "assessor", "assessor_name", "subject", "subject_id", "milestone_seq",
+                    "milestone_title", "subject_label", "status_published", "status_code", "status_label",
+                    "status_missing_reason", "percent_complete", "narrative", "narrative_es", "challenges",
+                    "evidence", "evidence_urls", "language", "source_url", "source_file", "source_row")
+EVENT_FIELDS = ("event_date", "date_raw", "date_precision", "event_date_missing_reason", "category", "title",
+                "title_es", "actor", "about", "source_url")
+SOURCE_FIELDS = ("file_name", "kind", "loaded_at", "sha256", "source_url")
+PLAN_FIELDS = ("action_plan_id", "member_code", "member_name", "plan_number", "title", "submission_year", "end_year",
+               "start_date", "end_date", "source_url", "count_commitments", "feed_url", "commitments_url")
+MEMBER_FIELDS = ("member_code", "name", "member_type", "region", "count_plans", "count_commitments", "feed_url",
+                 "commitments_url")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Absolute URLs for records and feeds: `base` is the server's origin; `page(key, lang, params)` is a
+    dashboard page's path (webui.pages.url: the page registry), so monitor/ never spells a page URL."""
+
+    base: str
+    page: Callable[..., str]
+    lang: str = "en"
+
+    def page_url(self, commitment_id: str) -> str:
+        return self.base + self.page("commitment", self.lang, id=commitment_id)
+
+    def scope_url(self, kind: str, key: str | None) -> str:
+        """The page showing a feed's scope: the overview filtered by member or plan, or the watchlist."""
+        if kind == "watchlist":
+            return self.base + self.page("watchlist", self.lang)
+        return self.base + self.page("overview", self.lang, **{kind: key})
+
+    def feed_url(self, kind: str, key: str | None = None) -> str:
+        return self.base + paths.feed(kind, key, self.lang)
+
+    def badge_url(self, commitment_id: str) -> str:
+        return self.base + paths.badge(commitment_id, self.lang)
+
+    def api_url(self, path: str) -> str:
+        return self.base + path
+
+
+# --- values ---------------------------------------------------------------------------------------------
+
+def value(v):
+    """One cell as JSON: dates and times ISO 8601 (times are UTC), NaN/NaT/NA as null, numpy as Python."""
+    if v is None or v is pd.NaT or v is pd.NA:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() else v.isoformat() + "Z"
+    if isinstance(v, datetime):
+        return v.isoformat() + "Z"
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, np.ndarray | list | tuple):
+        return [value(x) for x in v]
+    if isinstance(v, np.bool_ | bool):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return None if math.isnan(v) else float(v)
+    if isinstance(v, np.datetime64):
+        return value(pd.Timestamp(v))
+    return v
+
+
+def rows(df: pd.DataFrame) -> list[dict]:
+    """A frame as JSON-ready dicts, converted a column at a time (per-cell conversion of every value cost more than
+    the query on lists of thousands): date columns as ISO dates, or as UTC times when any value has a time of day;
+    missing values (NaN, NaT, NA) as None."""
+    names, columns = list(df.columns), []
+    for name in names:
+        column = df[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            known = column.dropna()
+            day = bool((known == known.dt.normalize()).all())
+            values = column.dt.strftime("%Y-%m-%d" if day else "%Y-%m-%dT%H:%M:%SZ").tolist()
+            columns.append([v if isinstance(v, str) else None for v in values])
+        elif column.dtype == object:
+            columns.append([value(v) for v in column.tolist()])
+        else:
+            values = column.tolist()  # native Python values
+            if column.hasnans:
+                values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+            columns.append(values)
+    return [dict(zip(names, row)) for row in zip(*columns)]
+
+
+def _missing(v, reason: str) -> str | None:
+    return reason if v is None else None
+
+
+def _date_reason(parsed, raw) -> str | None:
+    """Why a date is null: the source gave text that is not a date (kept in *_raw), or gave nothing."""
+    if parsed is not None:
+        return None
+    return "unparsed" if isinstance(raw, str) and raw.strip() else "not_recorded"
+
+
+# --- parameters -----------------------------------------------------------------------------------------
+
+def language(params: Mapping[str, list[str]]) -> str:
+    wanted = _one(params, "lang") or "en"
+    if wanted not in LANGUAGES:
+        raise ApiError(400, f"lang must be one of {', '.join(LANGUAGES)}, not {wanted!r}")
+    return wanted
+
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name) or []
+    if len(values) > 1:
+        raise ApiError(400, f"{name} is given {len(values)} times; give it once")
+    return values[0] if values else None
+
+
+def check_names(params: Mapping[str, list[str]], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ApiError(400, f"unknown parameter {', '.join(map(repr, unknown))}; this endpoint takes "
+                            f"{', '.join(allowed)}")
+
+
+def _integer(params: Mapping[str, list[str]], name: str, default: int, low: int, high: int | None) -> int:
+    text = _one(params, name)
+    if text is None:
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise ApiError(400, f"{name} must be a whole number, not {text!r}")
+    number = int(text)
+    if number < low or (high is not None and number > high):
+        raise ApiError(400, f"{name} must be between {low} and {high}" if high else f"{name} must be at least {low}")
+    return number
+
+
+def list_request(params: Mapping[str, list[str]], options: dict) -> tuple[Filters, int, int]:
+    """Filters (the overview's URL parameters, validated as the page validates them: only values that exist),
+    limit and offset. Repeated list parameters add up: ?status=a&status=b is ?status=a,b."""
+    check_names(params, LIST_PARAMS)
+    flat = {name: ",".join(params[name]) for name in FILTER_PARAMS if name in params}
+    for flag in ("starred", "watched"):
+        if flat.get(flag) not in (None, "0", "1"):
+            raise ApiError(400, f"{flag} must be 1 or 0, not {flat[flag]!r}")
+    for text in ("lead", "q"):
+        if len(flat.get(text, "")) > 200:
+            raise ApiError(400, f"{text} is longer than 200 characters")
+    f = Filters.from_params(flat)
+    unknown = unknown_values(f, options)
+    if unknown:
+        name, values = next(iter(unknown.items()))
+        allowed = sorted(allowed_values(options)[name])
+        known = (f"see {paths.API}/{LISTED_AT[name]}" if name in LISTED_AT else
+                 f"one of {', '.join(allowed)}" if len(allowed) <= 30 else f"{len(allowed)} values exist")
+        raise ApiError(400, f"unknown {name} {', '.join(map(repr, values[:5]))}: {known}")
+    return f, _integer(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), _integer(params, "offset", 0, 0, None)
+
+
+def since_date(params: Mapping[str, list[str]], default: date) -> date:
+    text = _one(params, "since")
+    if text is None:
+        return default
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else _bad_date(text)
+    except ValueError:
+        return _bad_date(text)
+
+
+def _bad_date(text: str):
+    raise ApiError(400, f"since must be a date as YYYY-MM-DD, not {text[:40]!r}")
+
+
+def checked_id(text: str, what: str = "commitment") -> str:
+    if not paths.ID.match(text):
+        raise ApiError(404, f"no {what} {text[:60]!r}: ids are 1-40 letters, digits, '_', '.' or '-'")
+    return text
+
+
+# --- records --------------------------------------------------------------------------------------------
+
+def commitment_record(row: dict, links: Links) -> dict:
+    """One mart row (monitor.queries.commitment) as the API's commitment."""
+    return commitment_records(pd.DataFrame([row]), links)[0]
+
+
+def commitment_records(frame: pd.DataFrame, links: Links) -> list[dict]:
+    """Mart rows (monitor.queries.commitments / watchlist) as the API's commitments."""
+    if frame.empty:
+        return []
+    present = [c for c in COMMITMENT_COLUMNS if c in frame.columns]
+    base = rows(frame[present])
+    rags = frame["rag"].where(frame["rag"].notna(), "unknown").tolist() if "rag" in frame else ["unknown"] * len(base)
+    lang = links.lang
+    status_words = {r: t(f"rag.{r}", lang) for r in set(rags)}
+    completion_words: dict = {}
+    items = []
+    for row, rag in zip(base, rags):
+        out = {name: row.get(name) for name in COMMITMENT_COLUMNS}
+        code = out["current_status"]
+        if code not in completion_words:
+            completion_words[code] = completion_label(code, lang)
+        items.append(_derived(out, rag, status_words[rag], completion_words[code], links))
+    return items
+
+
+def _derived(out: dict, rag: str, status_label: str, current_label: str, links: Links) -> dict:
+    out["policy_areas"] = out["policy_areas"] or []
+    out.update(
+        status=rag, status_label=status_label, current_status_label=current_label,
+        end_date_missing_reason=_date_reason(out["end_date"], out["end_date_raw"]),
+        current_status_missing_reason=_missing(out["current_status"], "no_status_statement"),
+        irm_completion_missing_reason=_missing(out["irm_completion"], "not_assessed"),
+        days_since_update_missing_reason=_missing(out["days_since_update"], "no_update"),
+        next_due_date_missing_reason=_missing(out["next_due_date"], "no_open_dated_milestone"),
+        page_url=links.page_url(out["commitment_id"]), api_url=links.api_url(paths.commitment(out["commitment_id"])),
+        feed_url=links.feed_url("commitment", out["commitment_id"]), badge_url=links.badge_url(out["commitment_id"]))
+    return out
+
+
+def commitments_page(cur, f: Filters, limit: int, offset: int, links: Links, today: date) -> dict:
+    total = queries.count_commitments(cur, f, today)
+    frame = queries.commitments(cur, f, today, limit=limit, offset=offset) if offset < total else pd.DataFrame()
+    items = commitment_records(frame, links)
+    return {"total": total, "limit": limit, "offset": offset, "count": len(items), "filters": f.to_params(),
+            "as_of": today.isoformat(), "items": items}
+
+
+def commitment_detail(cur, commitment_id: str, links: Links, today: date) -> dict | None:
+    """One commitment with its ratings, milestones, statements by assessor, events, tags and sources."""
+    row = queries.commitment(cur, commitment_id, today)
+    if row is None:
+        return None
+    lang = links.lang
+    out = commitment_record(row, links)
+    out.update(description=value(row.get("description")), description_es=value(row.get("description_es")),
+               as_of=today.isoformat())
+    out["ratings"] = [_rating(r, lang) for r in rows(queries.assessments(cur, commitment_id))]
+    out["milestones"] = [_milestone(r, lang) for r in rows(queries.milestones(cur, commitment_id, today))]
+    statements = [_statement(r, lang) for r in rows(queries.progress_history(cur, commitment_id))]
+    out["progress_by_assessor"] = [
+        {"assessor": who, "assessor_label": t(f"assessor.{who}", lang),
+         "statements": [s for s in statements if s["assessor"] == who]}
+        for who in dict.fromkeys(s["assessor"] for s in statements)]
+    out["events"] = [_event(r) for r in rows(queries.events(cur, commitment_id))]
+    out["tags"] = queries.tags(cur, commitment_id)
+    out["sources"] = [{k: r[k] for k in SOURCE_FIELDS} for r in rows(queries.sources(cur, commitment_id))]
+    return out
+
+
+def _rating(r: dict, lang: str) -> dict:
+    label = scale_label(r["scale_id"], r["value_code"], lang)
+    return {"assessor": r["assessor"], "methodology": r["methodology"], "report": r["report"],
+            "indicator": r["indicator"], "indicator_label": t(f"indicator.{r['indicator']}", lang),
+            "qualifier": r["qualifier"] or None, "scale_id": r["scale_id"], "value_published": r["value_raw"],
+            "value_code": r["value_code"], "value_label": label,
+            "value_missing_reason": r["missing_reason"] if r["value_code"] is None else None, "band": r["band"],
+            "as_of": r["as_of"], "rationale": r["rationale"], "source_url": r["source_url"],
+            "source_file": r["source_file"], "source_row": r["source_row"], "source_column": r["source_column"]}
+
+
+def _milestone(r: dict, lang: str) -> dict:
+    out = {k: r.get(k) for k in MILESTONE_FIELDS if k in r}
+    out["due_date_missing_reason"] = _date_reason(r["due_date"], r["due_date_raw"])
+    out["status_label"] = completion_label(r["status_code"], lang)
+    return {k: out.get(k) for k in MILESTONE_FIELDS}
+
+
+def _statement(r: dict, lang: str) -> dict:
+    seq = r["milestone_seq"]
+    return {"period": r["period"], "period_end": r["period_end"], "assessor": r["assessor"],
+            "assessor_name": r["assessor_name"], "subject": r["subject_type"], "subject_id": r["subject_id"],
+            "milestone_seq": seq, "milestone_title": r["milestone_title"],
+            "subject_label": statement_subject(r["subject_type"], seq, r["milestone_title"], lang),
+            "status_published": r["status_raw"], "status_code": r["status_code"],
+            "status_label": completion_label(r["status_code"], lang) if r["status_code"] else None,
+            "status_missing_reason": None if r["status_code"] else
+            ("unrecognised" if r["status_raw"] else "no_status_given"),
+            "percent_complete": r["percent_complete"], "narrative": r["narrative"], "narrative_es": r["narrative_es"],
+            "challenges": r["challenges"], "evidence": r["evidence"],
+            "evidence_urls": web_urls(r["evidence"]) if r["evidence"] else [], "language": r["language"],
+            "source_url": r["source_url"], "source_file": r["source_file"], "source_row": r["source_row"]}
+
+
+def _event(r: dict) -> dict:
+    return {"event_date": r["event_date"], "date_raw": r["date_raw"], "date_precision": r["date_precision"],
+            "event_date_missing_reason": _date_reason(r["event_date"], r["date_raw"]), "category": r["category"],
+            "title": r["title"], "title_es": r["title_es"], "actor": r["actor"],
+            "about": "commitment" if r["is_about_commitment"] else "member", "source_url": r["source_url"]}
+
+
+def plans(cur, links: Links) -> dict:
+    items = rows(queries.plans(cur))
+    for p in items:
+        p["feed_url"] = links.feed_url("plan", p["action_plan_id"])
+        p["commitments_url"] = links.api_url(f"{paths.API}/commitments?plan={p['action_plan_id']}")
+    return {"count": len(items), "items": [{k: p[k] for k in PLAN_FIELDS} for p in items]}
+
+
+def members(cur, links: Links) -> dict:
+    items = rows(queries.members(cur))
+    for m in items:
+        m["feed_url"] = links.feed_url("member", m["member_code"])
+        m["commitments_url"] = links.api_url(f"{paths.API}/commitments?member={m['member_code']}")
+    return {"count": len(items), "items": [{k: m[k] for k in MEMBER_FIELDS} for m in items]}
+
+
+def watchlist(cur, links: Links, today: date) -> dict:
+    items = commitment_records(queries.watchlist(cur, today), links)
+    return {"count": len(items), "as_of": today.isoformat(), "feed_url": links.feed_url("watchlist"), "items": items}
+
+
+def flat(items: list[dict]) -> pd.DataFrame:
+    """List records as a table for CSV: lists joined by the CSV writer, nested objects left out."""
+    return pd.DataFrame([{k: v for k, v in item.items() if not isinstance(v, dict)} for item in items])
