@@ -7,4 +7,6 @@ bash scripts/setup.sh
 if [[ ! -f "${MONITOR_DB:-data/monitor.duckdb}" ]]; then
     .venv/bin/python -m monitor init
 fi
-exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"
+# loopback by default: the person at this machine may import and edit (local owner mode); to serve others,
+# configure sign-in first (docs/deployment.md), then set ADDRESS=0.0.0.0
+exec .venv/bin/python -m streamlit run app.py --server.address "${ADDRESS:-127.0.0.1}" --server.port "${PORT:-8501}" "$@"
