@@ -95,7 +95,7 @@ def _statement(con, commitment_id: str, *, period: str | date, status: str, perc
     cid = _commitment(con, commitment_id)
     period = period.isoformat() if isinstance(period, date) else _text("period", period, required=True)
     parsed = parse_date(period)
-    if not parsed.is_date:
+    if parsed.value is None:
         raise InvalidInput(f"period: {period!r} is no date or reporting period (2024-06, 2024-S1, 2024-06-30)")
     status_raw = _text("status", status, required=True, limit="period")
     code = scales.resolve("completion", status_raw)

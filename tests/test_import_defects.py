@@ -11,6 +11,7 @@ import loader_files as f
 import openpyxl
 import pandas as pd
 import pytest
+from people import STAFF
 
 from loaders import detect, ogp_export
 from loaders.batch import Batch, InvalidFile
@@ -241,7 +242,7 @@ def test_a_header_only_export_is_refused_and_never_recorded(as_xlsx, tmp_path):
     con = db.open_prepared(tmp_path / "m.duckdb")
     try:
         with pytest.raises(InvalidFile, match="no data rows"):
-            store.apply_batch(con, batch)
+            store.apply_batch(STAFF, con, batch)
         assert con.execute("select count(*) from source_file").fetchone()[0] == 0
     finally:
         con.close()

@@ -30,7 +30,7 @@ TODAY = date(2026, 11, 23)
 COMMITMENT = "MX0081"
 # arguments by parameter name; functions taking `column` or `by` are called with every allowed value
 ARGUMENTS = {"f": Filters(), "today": TODAY, "limit": 500, "commitment_id": COMMITMENT, "action_plan_ids": None,
-             "case_id": "MX-RP-2018", "commitment_ids": None, "urls": None}
+             "case_id": "MX-RP-2018", "commitment_ids": None, "urls": None, "offset": 0}
 VARIANTS = {"distribution": [{"column": c, "by": b} for c in ("rag", "irm_completion", "results_band", "ambition_band")
                              for b in ("action_plan_id", "member_code", "region")],
             "compare": [{"by": b} for b in ("action_plan_id", "member_code", "region")],
