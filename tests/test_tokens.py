@@ -181,3 +181,61 @@ def test_token_create_prints_the_secret_once_and_list_never_shows_it(bundled_cop
 def test_a_token_cannot_outrank_its_creator(bundled_copy, capsys):
     assert main(["token", "create", "boss@ogp.example", "--role", "admin", "--db", str(bundled_copy)]) == 2
     assert "at most its creator's" in capsys.readouterr().err
+
+
+@pytest.fixture
+def via_client(client, monkeypatch):
+    """`import --server` posting into the in-process app instead of over the network."""
+    import io
+    import urllib.error
+    from urllib.parse import urlsplit
+
+    from monitor import remote
+
+    class Answer(io.BytesIO):
+        status = 200
+
+    def urlopen(request, timeout=None):
+        headers = {k.lower(): v for k, v in request.header_items()}
+        r = client.post(urlsplit(request.full_url).path, request.data, headers)
+        if r.status >= 400:
+            raise urllib.error.HTTPError(request.full_url, r.status, "refused", {}, io.BytesIO(r.body))
+        return Answer(r.body)
+
+    monkeypatch.setattr(remote.urllib.request, "urlopen", urlopen)
+    return client
+
+
+def test_import_through_the_server_uses_the_token_and_exit_codes(via_client, tmp_path, monkeypatch, capsys):
+    good, bad = tmp_path / "progress.csv", tmp_path / "bad.csv"
+    good.write_text(GOOD.format(narrative="sent with --server"), encoding="utf-8")
+    bad.write_text(BAD, encoding="utf-8")
+    server = ["--server", "http://127.0.0.1:8501"]
+    monkeypatch.delenv("MONITOR_TOKEN", raising=False)
+    assert main(["import", str(good), *server]) == 2
+    assert "MONITOR_TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("MONITOR_TOKEN", "mtk_not-a-token")
+    assert main(["import", str(good), *server]) == 2
+    assert "401" in capsys.readouterr().err
+    _, secret = make_token("cli@ogp.example", auth.SUPPORT_UNIT)
+    monkeypatch.setenv("MONITOR_TOKEN", secret)
+    assert main(["import", str(bad), *server]) == 1
+    err = capsys.readouterr().err
+    assert "row 2" in err and "Sustancialish" in err and "422" in err
+    assert main(["import", str(good), *server]) == 0
+    err = capsys.readouterr().err
+    assert "imported progress.csv" in err and "cli@ogp.example" in err and secret not in err
+    assert last_audit()[0] == "cli@ogp.example"
+
+
+def test_a_busy_database_points_at_the_server(monkeypatch, tmp_path, capsys):
+    from monitor import cli
+
+    def busy(*args, **kwargs):
+        raise db.DatabaseBusy("The database is in use by another program, most likely the running dashboard.")
+
+    monkeypatch.setattr(cli.db, "open_prepared", busy)
+    path = tmp_path / "progress.csv"
+    path.write_text(GOOD.format(narrative="busy"), encoding="utf-8")
+    assert main(["import", str(path), "--db", str(tmp_path / "x.duckdb")]) == 2
+    assert "--server http://127.0.0.1:8501" in capsys.readouterr().err
