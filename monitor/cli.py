@@ -24,11 +24,15 @@ Start here:
   python -m monitor template --out nap.xlsx   a blank NAP workbook to fill in
   python -m monitor export --scope plan:AP_MEX04 --since 2021-01-01 --out pack.xlsx
                                               the meeting pack (see export --help)
+  python -m monitor import plan.xlsx --server http://127.0.0.1:8501
+                                              import through a running dashboard ($MONITOR_TOKEN)
+  python -m monitor token create EMAIL --role support_unit
+                                              a personal API token (printed once); token list, token revoke ID
   python -m monitor audit verify              check the audit trail's hash chain
   python -m monitor audit list --since 2026-01-01 [--entity MX0081]
                                               who changed what, when and why
 
-Commands that write (init, import, clear) act as the operating-system user, os:<name>, with the
+Commands that write (init, import, clear, token) act as the operating-system user, os:<name>, with the
 support_unit role: whoever can run them can open the database file anyway (docs/deployment.md).
 
 The database is --db, else $MONITOR_DB, else data/monitor.duckdb.
