@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -87,3 +89,17 @@ class Client:
 
         await self.app(scope, receive, send)
         return Response(status, out_headers, bytes(body))
+
+
+@contextmanager
+def serving(app_client, path):
+    """The shared app reading and writing the database at `path` (MONITOR_DB is read per request)."""
+    before = os.environ.get("MONITOR_DB")
+    os.environ["MONITOR_DB"] = str(path)
+    try:
+        yield app_client
+    finally:
+        if before is None:
+            os.environ.pop("MONITOR_DB", None)
+        else:
+            os.environ["MONITOR_DB"] = before

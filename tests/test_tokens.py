@@ -1,7 +1,6 @@
 """Personal API tokens and POST /api/v1/imports, through the real ASGI app (app.py) on a copy of the bundled data."""
 from __future__ import annotations
 
-import os
 import shutil
 import uuid
 
@@ -9,7 +8,7 @@ import pytest
 
 from monitor import auth, db, tokens
 from monitor.cli import main
-from tests.asgi_client import Client
+from tests.asgi_client import serving
 
 GOOD = ("commitment_id,period,assessor,status,narrative,source_url\n"
         "MX0081,2024-06,civil_society,Not started,{narrative},https://example.org/a\n")
@@ -19,20 +18,12 @@ ADMIN = auth.Principal("os:tests", auth.SUPPORT_UNIT, "os", "tests")
 
 
 @pytest.fixture(scope="module")
-def client(bundled_db_path, tmp_path_factory):
+def client(bundled_db_path, tmp_path_factory, app_client):
     """app.app serving a private copy of the bundled database, as `uvicorn app:app` would."""
     path = tmp_path_factory.mktemp("tokens") / "monitor.duckdb"
     shutil.copy(bundled_db_path, path)
-    before = os.environ.get("MONITOR_DB")
-    os.environ["MONITOR_DB"] = str(path)
-    import app
-
-    with Client(app.app) as c:
+    with serving(app_client, path) as c:
         yield c
-    if before is None:
-        os.environ.pop("MONITOR_DB", None)
-    else:
-        os.environ["MONITOR_DB"] = before
 
 
 def make_token(email: str, role: str, revoked: bool = False) -> tuple[str, str]:
