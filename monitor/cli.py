@@ -24,11 +24,15 @@ Start here:
   python -m monitor template --out nap.xlsx   a blank NAP workbook to fill in
   python -m monitor export --scope plan:AP_MEX04 --since 2021-01-01 --out pack.xlsx
                                               the meeting pack (see export --help)
+  python -m monitor import plan.xlsx --server http://127.0.0.1:8501
+                                              import through a running dashboard ($MONITOR_TOKEN)
+  python -m monitor token create EMAIL --role support_unit
+                                              a personal API token (printed once); token list, token revoke ID
   python -m monitor audit verify              check the audit trail's hash chain
   python -m monitor audit list --since 2026-01-01 [--entity MX0081]
                                               who changed what, when and why
 
-Commands that write (init, import, clear) act as the operating-system user, os:<name>, with the
+Commands that write (init, import, clear, token) act as the operating-system user, os:<name>, with the
 support_unit role: whoever can run them can open the database file anyway (docs/deployment.md).
 
 The database is --db, else $MONITOR_DB, else data/monitor.duckdb.
@@ -46,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".csv or .xlsx files")
     imp.add_argument("--kind", choices=_kinds(), help="skip detection and read the files as this kind")
     imp.add_argument("--dry-run", action="store_true", help="validate and show what would change; write nothing")
+    imp.add_argument("--server", metavar="URL", help="import through a running dashboard (http://127.0.0.1:8501) "
+                     "with the personal token in $MONITOR_TOKEN, instead of opening the database file")
     _add_db(imp)
     check = sub.add_parser("check", help="validate files and report every problem; writes nothing")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
@@ -72,7 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument("--reason", required=True, help="why: kept with the record of the change")
     _add_db(clear)
     _add_audit(sub)
+    _add_token(sub)
     return parser
+
+
+def _add_token(sub) -> None:
+    token = sub.add_parser("token", help="personal API tokens for POST /api/v1/imports (create, list, revoke)",
+                           description="Personal API tokens: each acts as one person with one role. The secret is "
+                           "printed once, at creation; the database keeps only its sha256.")
+    actions = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="make a token for EMAIL and print its secret once")
+    create.add_argument("email")
+    create.add_argument("--role", required=True, choices=auth.ROLES,
+                        help="what the token may do (importing needs support_unit or admin)")
+    _add_db(create)
+    listing = actions.add_parser("list", help="ids, emails, roles and dates (never the secrets)")
+    _add_db(listing)
+    revoke = actions.add_parser("revoke", help="stop a token working (it stays listed)")
+    revoke.add_argument("token_id", metavar="ID")
+    _add_db(revoke)
 
 
 LINKS_HELP = """\
@@ -160,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (db.DatabaseBusy, db.NotADatabase) as exc:
         say(f"error: {exc}")
+        if isinstance(exc, db.DatabaseBusy) and args.command == "import":
+            say("To import through the running dashboard, create a token (python -m monitor token create EMAIL "
+                "--role support_unit, while the dashboard is stopped, or ask whoever runs it), then: "
+                "MONITOR_TOKEN=mtk_... python -m monitor import FILE --server http://127.0.0.1:8501")
         return ENVIRONMENT
     except InvalidFile as exc:
         for problem in exc.problems:
@@ -240,6 +268,10 @@ def cmd_check(args) -> int:
 def cmd_import(args) -> int:
     from monitor.store import apply_batches
 
+    if args.server:
+        from monitor import remote
+
+        return remote.import_files(args.server, args.files, args.kind, args.dry_run, say)
     batches = read_batches(args.files, args.kind)
     if not report_problems(batches):
         say("Nothing was written: fix the errors above and run the command again.")
@@ -384,5 +416,46 @@ def _print_audit_row(row: dict) -> None:
             print(f"    {label}: {row[key]}")
 
 
+def cmd_token(args) -> int:
+    from monitor import store, tokens
+
+    con = db.open_prepared(config.db_path(args.db))
+    try:
+        if args.token_command == "create":
+            try:
+                token_id, secret = tokens.create(auth.os_user(), con, args.email, args.role)
+            except (ValueError, auth.NotAllowed) as exc:
+                say(f"error: {exc}")
+                return ENVIRONMENT
+            print(secret)
+            say(f"token {token_id} for {args.email.strip().lower()} ({args.role}) created. The secret above is shown "
+                "this once: keep it like a password. Use it as: Authorization: Bearer <secret>, or MONITOR_TOKEN.")
+            if args.role not in (auth.SUPPORT_UNIT, auth.ADMIN):
+                say(f"note: a {args.role} token cannot import; importing needs support_unit or admin.")
+            return OK
+        if args.token_command == "revoke":
+            try:
+                changed = store.revoke_token(auth.os_user(), con, args.token_id)
+            except ValueError as exc:
+                say(f"error: {exc}")
+                return INVALID
+            say(f"token {args.token_id} " + ("revoked." if changed else "was already revoked."))
+            return OK
+        rows = tokens.listing(con)
+    finally:
+        con.close()
+
+    def when(value) -> str:
+        return "-" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+    for r in rows:
+        print(f"{r['token_id']}  {r['email']}  {r['role']}  created {when(r['created_at'])} by {r['created_by']}  "
+              f"last used {when(r['last_used_at'])}  " + (f"revoked {when(r['revoked_at'])}" if r["revoked_at"]
+                                                          else "active"))
+    say(f"{len(rows):,} tokens.")
+    return OK
+
+
 COMMANDS = {"init": cmd_init, "import": cmd_import, "check": cmd_check, "export": cmd_export, "template": cmd_template,
-            "clear": cmd_clear, "links": cmd_links, "audit": cmd_audit}
+            "clear": cmd_clear, "links": cmd_links, "audit": cmd_audit,
+            "token": cmd_token}

@@ -22,6 +22,7 @@ SETTINGS = (
     Setting("MONITOR_ROLES", str(ROOT / "config" / "roles.toml"),
             "Path of the roles file (emails and @domains to roles); absent: everyone is public."),
     Setting("MONITOR_API_CACHE_MB", "64", "Megabytes of built API responses the server keeps (0 turns it off)."),
+    Setting("MONITOR_TOKEN", "", "Personal API token `import --server URL` sends (python -m monitor token create)."),
 )
 
 

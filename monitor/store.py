@@ -451,3 +451,40 @@ def put_follow_up(con, row: dict) -> None:
     columns = list(row)
     con.execute(f"insert or replace into follow_up ({', '.join(columns)}) "
                 f"values ({', '.join('?' for _ in columns)})", [row[c] for c in columns])
+
+
+# --- personal API tokens (monitor/tokens.py makes and checks the secrets) --------------------------------
+
+def insert_token(principal: Principal, con, token_id: str, secret_sha256: str, email: str, role: str) -> None:
+    """Record a new token (its secret's sha256 only), audited; nobody may hand out a role above their own."""
+    auth.require(principal, auth.SUPPORT_UNIT, "create API tokens")
+    if role not in auth.ROLES:
+        raise ValueError(f"unknown role {role!r}: one of {', '.join(auth.ROLES)}")
+    if not principal.at_least(role):
+        raise auth.NotAllowed(f"{principal.describe()} may not create a token with the role {role}: "
+                              "a token's role is at most its creator's")
+    with db.transaction(con):
+        con.execute("insert into api_token (token_id, secret_sha256, email, role, created_at, created_by) "
+                    "values (?, ?, ?, ?, ?, ?)", [token_id, secret_sha256, email, role, db.now_utc(), principal.actor])
+        append_audit(con, principal, "create_token", entity_table="api_token", entity_id=token_id,
+                     after={"email": email, "role": role})
+
+
+def revoke_token(principal: Principal, con, token_id: str) -> bool:
+    """Revoke a token (it stays listed, with the time); False when it was already revoked. Audited."""
+    auth.require(principal, auth.SUPPORT_UNIT, "revoke API tokens")
+    found = con.execute("select email, role, revoked_at from api_token where token_id = ?", [token_id]).fetchone()
+    if found is None:
+        raise ValueError(f"no API token {token_id!r}: `python -m monitor token list` shows them")
+    if found[2] is not None:
+        return False
+    with db.transaction(con):
+        con.execute("update api_token set revoked_at = ? where token_id = ?", [db.now_utc(), token_id])
+        append_audit(con, principal, "revoke_token", entity_table="api_token", entity_id=token_id,
+                     before={"email": found[0], "role": found[1], "revoked": False}, after={"revoked": True})
+    return True
+
+
+def touch_token(con, token_id: str) -> None:
+    """Bookkeeping, not a change to the monitor's data (so not audited): when the token was last accepted."""
+    con.execute("update api_token set last_used_at = ? where token_id = ?", [db.now_utc(), token_id])

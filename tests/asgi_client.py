@@ -1,12 +1,14 @@
 """An in-process ASGI client for the API tests: the real app object, its lifespan run, no network.
 
 starlette.testclient needs httpx2, which the project does not install; this is the few lines of it the
-tests use: GET (and OPTIONS) requests with headers, the response's status, headers and body.
+tests use: GET, OPTIONS and POST requests with headers and a body, the response's status, headers and body.
 """
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -53,10 +55,13 @@ class Client:
     def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
         return self.request("GET", url, headers)
 
-    def request(self, method: str, url: str, headers: dict[str, str] | None = None) -> Response:
-        return self.loop.run_until_complete(asyncio.wait_for(self._call(method, url, headers or {}), 60))
+    def post(self, url: str, body: bytes = b"", headers: dict[str, str] | None = None) -> Response:
+        return self.request("POST", url, headers, body)
 
-    async def _call(self, method: str, url: str, headers: dict[str, str]) -> Response:
+    def request(self, method: str, url: str, headers: dict[str, str] | None = None, body: bytes = b"") -> Response:
+        return self.loop.run_until_complete(asyncio.wait_for(self._call(method, url, headers or {}, body), 120))
+
+    async def _call(self, method: str, url: str, headers: dict[str, str], request_body: bytes = b"") -> Response:
         parts = urlsplit(url)
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
                  "scheme": "http", "path": parts.path, "raw_path": parts.path.encode(),
@@ -71,7 +76,7 @@ class Client:
             nonlocal sent
             if not sent:
                 sent = True
-                return {"type": "http.request", "body": b"", "more_body": False}
+                return {"type": "http.request", "body": request_body, "more_body": False}
             await asyncio.Event().wait()  # the client never disconnects mid-request
 
         async def send(message):
@@ -84,3 +89,17 @@ class Client:
 
         await self.app(scope, receive, send)
         return Response(status, out_headers, bytes(body))
+
+
+@contextmanager
+def serving(app_client, path):
+    """The shared app reading and writing the database at `path` (MONITOR_DB is read per request)."""
+    before = os.environ.get("MONITOR_DB")
+    os.environ["MONITOR_DB"] = str(path)
+    try:
+        yield app_client
+    finally:
+        if before is None:
+            os.environ.pop("MONITOR_DB", None)
+        else:
+            os.environ["MONITOR_DB"] = before

@@ -32,6 +32,17 @@ def bundled_copy(bundled_db_path, tmp_path):
     return path
 
 
+@pytest.fixture(scope="session")
+def app_client():
+    """app.app with its lifespan run once per session: Streamlit's runtime cannot start again once stopped, so
+    every module that talks to the real app shares this client (see tests.asgi_client.serving)."""
+    import app
+    from tests.asgi_client import Client
+
+    with Client(app.app) as c:
+        yield c
+
+
 @contextmanager
 def held_by_another_process(path):
     """Another process holds the database file open, as the running dashboard does."""

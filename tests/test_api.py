@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -18,7 +17,7 @@ from monitor import palette, queries
 from monitor.api import badge, feeds, openapi, records
 from monitor.export.pack import changes_since
 from monitor.filters import Filters
-from tests.asgi_client import Client
+from tests.asgi_client import Client, serving
 from webui.api import routes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,20 +25,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def client(bundled_db_path, tmp_path_factory):
+def client(bundled_db_path, tmp_path_factory, app_client):
     """app.app serving a private copy of the bundled database, as `uvicorn app:app` would."""
     path = tmp_path_factory.mktemp("api") / "monitor.duckdb"
     shutil.copy(bundled_db_path, path)
-    before = os.environ.get("MONITOR_DB")
-    os.environ["MONITOR_DB"] = str(path)
-    import app
-
-    with Client(app.app) as c:
+    with serving(app_client, path) as c:
         yield c
-    if before is None:
-        os.environ.pop("MONITOR_DB", None)
-    else:
-        os.environ["MONITOR_DB"] = before
 
 
 @pytest.fixture
@@ -286,7 +277,9 @@ def test_badge_and_feed_escape_their_text():
 
 def test_openapi_and_index_list_every_endpoint(client):
     spec = client.get("/api/v1/openapi.json").json()
-    assert spec["openapi"].startswith("3.") and set(spec["paths"]) == {e.path for e in openapi.ENDPOINTS}
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) == {e.path for e in openapi.ENDPOINTS} | {openapi.IMPORTS}
+    assert set(spec["paths"][openapi.IMPORTS]) == {"post"} and "token" in spec["components"]["securitySchemes"]
     assert set(spec["components"]["schemas"]["Commitment"]["properties"]) == set(records.COMMITMENT_FIELDS)
     for url in ("/api/v1/", "/api/", "/api/v1"):
         page = client.get(url)

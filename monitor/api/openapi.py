@@ -141,9 +141,52 @@ def spec(lang: str = "en") -> dict:
                                   "content": content},
                           "304": {"description": "Not modified since the ETag sent in If-None-Match"},
                           "400": error, "404": error}}}
+    operations[IMPORTS] = imports_operation(error)
     return {"openapi": "3.1.0",
             "info": {"title": t("api.title", lang), "version": "1", "description": t("api.intro", lang)},
-            "paths": operations, "components": {"schemas": schemas()}}
+            "paths": operations, "components": {"schemas": {**schemas(), **import_schemas()}, "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer",
+                          "description": "A personal API token: python -m monitor token create EMAIL --role ROLE"}}}}
+
+
+IMPORTS = f"{paths.API}/imports"  # the one write: POST, with a token (webui/api/imports.py, docs/api.md)
+
+
+def import_schemas() -> dict:
+    problem = {"type": "object", "properties": {
+        "file": {"type": "string"}, "sheet": {"type": ["string", "null"]}, "row": {"type": ["integer", "null"]},
+        "column": {"type": ["string", "null"]}, "value": {"type": ["string", "null"]}, "expected": {"type": "string"},
+        "severity": {"type": "string", "enum": ["error", "warning"]}}}
+    counts = {"type": "object", "additionalProperties": {"type": "integer"}}
+    return {
+        "Problem": problem,
+        "ImportReport": {"type": "object", "properties": {
+            "file": {"type": "string"}, "kind": {"type": "string"}, "source_sha256": {"type": "string"},
+            "rows": {"type": "integer"}, "dry_run": {"type": "boolean"}, "imported_by": {"type": "string"},
+            "already_imported_at": {"type": ["string", "null"]}, "added": counts, "changed": counts,
+            "warnings": _ref("Problem"), "notes": {"type": "array", "items": {"type": "string"}},
+            "written": {"type": "boolean"}}},
+        "ImportRefusal": {"type": "object", "properties": {"written": {"type": "boolean"}, "error": {
+            "type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"},
+                                             "problems": _ref("Problem")}}}},
+    }
+
+
+def imports_operation(error: dict) -> dict:
+    refused = {"description": "Refused; nothing written",
+               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportRefusal"}}}}
+    form = {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "a .csv or .xlsx file"},
+        "kind": {"type": "string", "description": "skip detection: read the file as this kind"},
+        "dry_run": {"type": "boolean", "description": "check and count, write nothing"}}}
+    return {"post": {
+        "summary": "Import a file (support_unit or admin token)", "operationId": "import_file",
+        "security": [{"token": []}],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": form}}},
+        "responses": {"200": {"description": "Imported (or, with dry_run, counted)", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ImportReport"}}}},
+            "400": refused, "401": refused, "403": refused, "413": refused, "415": refused, "422": refused,
+            "500": error}}}
 
 
 def index_html(lang: str = "en") -> bytes:

@@ -5,8 +5,8 @@ JSON and nothing falls through to the dashboard's index page: /api (the versione
 description), /feeds (Atom) and /badge (SVG). Handlers are plain functions: Starlette runs them in its
 thread pool, off the event loop the dashboard's sessions share, and each takes its own cursor.
 
-The write side (POST /api/v1/imports, with personal tokens) slots in as another route in API_ROUTES
-behind an authentication check; the GET routes stay public.
+The write side is POST /api/v1/imports (webui/api/imports.py), behind a personal token; the GET routes stay
+public.
 """
 from __future__ import annotations
 
@@ -275,7 +275,8 @@ def guarded(handler: Callable[[Request], Response]) -> Callable[[Request], Respo
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
     message = {404: f"nothing at {request.url.path}: see /api/v1/ for the endpoints",
-               405: f"{request.method} is not allowed here: the API reads with GET"}.get(exc.status_code, exc.detail)
+               405: f"{request.method} is not allowed here: the API reads with GET "
+                    "(and imports with POST /api/v1/imports)"}.get(exc.status_code, exc.detail)
     return error(exc.status_code, message)
 
 
@@ -292,6 +293,8 @@ def _mount(prefix: str, inner: list[BaseRoute]) -> Mount:
 def routes(cursors: Cursors | None = None, cache_size: int | None = None) -> list[BaseRoute]:
     """The API's mounts for st.App(routes=...): /api, /feeds and /badge. `cache_size` in bytes overrides
     MONITOR_API_CACHE_MB."""
+    from webui.api import imports
+
     api = Api(cursors, cache_size)
 
     def route(path: str, handler) -> Route:
@@ -306,6 +309,7 @@ def routes(cursors: Cursors | None = None, cache_size: int | None = None) -> lis
             route("/v1/plans", api.plans), route("/v1/plans.{suffix:str}", _only(api.plans)),
             route("/v1/members", api.members), route("/v1/members.{suffix:str}", _only(api.members)),
             route("/v1/watchlist", api.watchlist), route("/v1/watchlist.{suffix:str}", _only(api.watchlist)),
+            Route("/v1/imports", imports.endpoint, methods=["POST", "OPTIONS"]),
         ]),
         _mount("/feeds", [
             route("/watchlist.atom", api.feed),
