@@ -8,17 +8,18 @@ times out. One extra session drops its connection in the middle of a run (as a c
 a fresh session must still load the overview afterwards.
 
 Phases, on the bundled data (`python -m monitor init`), each on a freshly started server:
-- solo: one session, each page `--solo-runs` times after one warm-up: the latency of a page's run, and the
-  server CPU it costs (from /proc);
-- one phase per `--sessions` count (default 25 and 50): errors, first-load and steady p50/p95/p99, server
-  memory before and at its peak.
+- solo: one session, each page `--solo-runs` times after a first run: the latency of a page's run, and the
+  server CPU it costs (from /proc); the overview's first run is the process's cold start;
+- per `--sessions` count (default 25 and 50), the crowd twice: on the fresh server (the first sessions wait
+  for its cold start), then again on the same, running one: errors, first-load and steady p50/p95/p99,
+  server memory before and at its peak.
 
 `--baseline REV` runs the same phases on an earlier revision of this repository (`git archive` into
 bench/out/), in the same invocation, and reports the ratios. Written to BENCHMARKS.md between the
 bench_load markers; raw figures to bench/out/load_<date>.json.
 
-    .venv/bin/python bench/bench_load.py                        # ~4 min
-    .venv/bin/python bench/bench_load.py --baseline ff23bdb     # ~9 min, with the before-figures
+    .venv/bin/python bench/bench_load.py                        # ~8 min
+    .venv/bin/python bench/bench_load.py --baseline ff23bdb     # ~20 min, with the before-figures
     .venv/bin/python bench/bench_load.py --sessions 5 --rounds 1 --think 2 --no-write   # smoke test
 """
 from __future__ import annotations
@@ -184,11 +185,14 @@ def quantiles(xs: list[float]) -> dict[str, float | None]:
 
 
 async def solo(url: str, pid: int, runs: int) -> dict:
-    """One session, each page `runs` times after a warm-up: latency and server CPU per run."""
+    """One session on a fresh server, each page `runs` times after a first run: latency and server CPU per run.
+    The overview's first run is the process's cold start (imports, opening the database, building the page)."""
     out = {}
     async with Tab(url) as tab:
         for page, query, marker in WALK:
-            await page_run(tab, page, query, marker)
+            first = await page_run(tab, page, query, marker)
+            if not page:
+                out["cold_first_run_s"] = first
             times, cpu = [], cpu_s(pid)
             for _ in range(runs):
                 times.append(await page_run(tab, page, query, marker))
@@ -276,10 +280,13 @@ def measure(app_dir: Path, work: Path, args) -> dict:
         print(f"  solo: {json.dumps(result['solo'])}", flush=True)
     for n in args.sessions:
         with dashboard(app_dir, db_file, work / f"load_{n}.log") as (url, pid):
-            asyncio.run(solo(url, pid, 1))  # the process's caches warm, as on a server that has run for a while
-            result[f"sessions_{n}"] = phase = asyncio.run(crowd(url, pid, n, args.rounds, args.think, args.seed))
-            phase["healthy_after"] = healthy(url)
-        print(f"  {n} sessions: {json.dumps(phase)}", flush=True)
+            # a fresh server first: the first sessions' first loads wait for the process's cold start; then the
+            # same crowd again on the running server, as after a restart some time ago
+            for state in ("fresh", "running"):
+                phase = asyncio.run(crowd(url, pid, n, args.rounds, args.think, args.seed))
+                phase["healthy_after"] = healthy(url)
+                result[f"sessions_{n}_{state}"] = phase
+                print(f"  {n} sessions, {state} server: {json.dumps(phase)}", flush=True)
     return result
 
 
@@ -310,12 +317,12 @@ def section(now: dict, before: dict | None, args) -> str:
              f"Measured {date.today().isoformat()} by `bench/bench_load.py` on {platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}; bundled data; protocol-level sessions "
              f"(no browsers); {title}. Load average at the end (1, 5, 15 min): {load}.", "",
-             f"Solo: one session, each page {args.solo_runs} times after a warm-up; a run is the request to "
+             f"Solo: one session, each page {args.solo_runs} times after a first run; a run is the request to "
              "\"script finished\" on the loopback, CPU is the server process's per run.", "",
              "| Page | Median run | Min | Server CPU per run | Target | Verdict |"
              + (" Before (median) | Ratio |" if before else ""),
              "|---|---|---|---|---|---|" + ("---|---|" if before else "")]
-    for page, s in now["solo"].items():
+    for page, s in ((k, v) for k, v in now["solo"].items() if isinstance(v, dict)):
         verdict = "within" if s["median_s"] <= TARGETS["solo_median"] else "OVER"
         row = (f"| {page} | {ms(s['median_s'])} | {ms(s['min_s'])} | {ms(s['cpu_per_run_s'])} | "
                f"{ms(TARGETS['solo_median'])} | {verdict} |")
@@ -323,13 +330,19 @@ def section(now: dict, before: dict | None, args) -> str:
             b = before["solo"][page]["median_s"]
             row += f" {ms(b)} | {ratio(s['median_s'], b)} |"
         lines.append(row)
+    cold = ms(now["solo"]["cold_first_run_s"])
+    lines += ["", f"The overview's first run on the fresh server (the process's cold start: imports, opening the "
+              f"database, building the page): {cold}"
+              + (f", before {ms(before['solo']['cold_first_run_s'])}." if before else ".")]
     lines += ["", f"Crowds: each session walks overview, watchlist, MX0081, compare {args.rounds} times, thinking "
               f"{args.think:g} s (x0.5-1.5) between pages, after a random start within {min(args.think, 5):g} s; "
               "one more session drops its connection mid-run, and a fresh session loads the overview after "
-              "everyone is done. First load = each session's first overview.", "",
+              "everyone is done. First load = each session's first overview. Each crowd meets a freshly started server "
+              "(the first sessions wait for its cold start), then comes again to the same, running server.", "",
               "| Sessions | Runs | Errors | First load p50 / p95 / p99 | Steady p50 / p95 / p99 | Server RSS before "
               "-> peak | Server CPU | Verdict |", "|---|---|---|---|---|---|---|---|"]
     for key in (k for k in now if k.startswith("sessions_")):
+        state = key.rsplit("_", 1)[1]
         for label, figures in (("now", now[key]), ("before", before.get(key) if before else None)):
             if not figures:
                 continue
@@ -337,7 +350,7 @@ def section(now: dict, before: dict | None, args) -> str:
             ok = not figures["errors"] and figures["healthy_after"]
             if figures["sessions"] <= 25:
                 ok = ok and (s["p95"] or 0) <= TARGETS["steady_p95"] and (f["p95"] or 0) <= TARGETS["first_p95"]
-            name = f"{figures['sessions']}" + (f" ({label})" if before else "")
+            name = f"{figures['sessions']}, {state} server" + (f" ({label})" if before else "")
             lines.append(f"| {name} | {figures['runs']} | {len(figures['errors'])} | "
                          f"{ms(f['p50'])} / {ms(f['p95'])} / {ms(f['p99'])} | "
                          f"{ms(s['p50'])} / {ms(s['p95'])} / {ms(s['p99'])} | "
