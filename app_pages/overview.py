@@ -50,9 +50,7 @@ def group_labels(by: str) -> dict:
 
 
 def stacked(f, column: str, by: str, order: list, label, colours: dict, value_title: str, columns: int = 4) -> tuple:
-    """Counts of `column` per plan, member or region as stacked bars (monitor/charts.py): (data, spec).
-
-    Vega-Lite rather than Plotly: Plotly's 4.7 MB script alone cost a fresh page about 1 s (BENCHMARKS.md)."""
+    """Counts of `column` per plan, member or region as stacked bars (monitor/charts.py): (data, spec)."""
     data = read("distribution", f, column, by)
     names = group_labels(by)
     uncoded = tr("missing.not_yet_coded")  # a member without a region, for one

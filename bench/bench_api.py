@@ -43,7 +43,7 @@ from webui.api import routes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-SCALED = Path("/work/bench_out/scaled_600000.duckdb")
+SCALED = ROOT / "bench" / "out" / "scaled_600000.duckdb"
 MD_START, MD_END = "<!-- bench_api:start -->", "<!-- bench_api:end -->"
 BARS_MS = {"commitment": 20.0, "commitments (filtered)": 50.0, "feed (commitment)": 50.0}
 RATIO_BAR = 1.5
