@@ -278,3 +278,17 @@ def test_an_irm_count_with_a_thousands_separator_is_refused():
                                               "1,200 commitments"]]), "summary.csv")
     assert [(p.row, p.column) for p in batch.errors] == [(2, "count")]
     assert "could be 1200 (a thousands separator) or 1.200" in batch.errors[0].expected
+
+
+# ---------------------------------------------------------------- 14. a semicolon-delimited export
+
+
+@pytest.mark.parametrize("delimiter, word", [(";", "semicolon"), ("\t", "tab")])
+def test_a_semicolon_or_tab_export_reads_like_the_comma_one(delimiter, word):
+    rows = with_cell("Full Text", "Open data; open budgets, and a\nsecond line", n=5)
+    comma = ogp_export.load(export_csv(rows), "export.csv")
+    other = ogp_export.load(export_csv(rows, delimiter), "export.csv")
+    assert other.errors == [] and f"export.csv: read as a {word}-separated file" in other.notes
+    for name, frame in comma.tables.items():
+        pd.testing.assert_frame_equal(other.tables[name], frame, obj=name)
+    assert detect.detect(export_csv(rows, delimiter), "export.csv") == "ogp_export"
