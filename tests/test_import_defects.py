@@ -292,3 +292,20 @@ def test_a_semicolon_or_tab_export_reads_like_the_comma_one(delimiter, word):
     for name, frame in comma.tables.items():
         pd.testing.assert_frame_equal(other.tables[name], frame, obj=name)
     assert detect.detect(export_csv(rows, delimiter), "export.csv") == "ogp_export"
+
+
+# ---------------------------------------------------------------- 15. NA in the export's text columns
+
+
+@pytest.mark.parametrize("header, column", [("Theme", "theme"), ("Short Title", "short_title"),
+                                            ("Lead Institution", "lead_institution")])
+@pytest.mark.parametrize("written", ["NA", "N/A", "None", "007", "ND"])
+def test_text_columns_keep_na_and_its_kin_as_written(header, column, written):
+    batch = ogp_export.load(export_csv(with_cell(header, written)), "export.csv")
+    assert batch.tables["commitment"][column].iat[0] == written
+
+
+def test_a_link_column_of_na_is_no_link_and_says_so():
+    batch = ogp_export.load(export_csv(with_cell("URL", "NA")), "export.csv")
+    assert pd.isna(batch.tables["commitment"].ogp_url.iat[0])
+    assert "export.csv: 1 'URL' cell(s) held NA: stored as no link" in batch.notes
