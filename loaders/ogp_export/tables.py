@@ -44,7 +44,7 @@ def plans(ctx: Context) -> pd.DataFrame:
     })
     for column, header in (("member_code", "Code"), ("plan_number", "Action Plan Number"),
                            ("submission_year", "Year Of Submission"), ("end_year", "Action Plan End Year")):
-        report_conflicts(ctx, plan, frame[column].astype("str"), header, "action plan")
+        report_conflicts(ctx, plan, frame[column], header, "action plan")
     return frame.drop_duplicates("action_plan_id").reset_index(drop=True)
 
 
