@@ -5,7 +5,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -109,6 +108,8 @@ def stable_ids(table: pa.Table, columns: tuple[str, ...]) -> pa.ChunkedArray:
     hashlib in a Python loop takes about twice as long over the 1.5 million assessment rows of a
     60,000-commitment export; tests/test_loader_rules.py proves both give the same key row for row.
     """
+    import duckdb  # here, not at the top: only the OGP export needs it, and it costs a command's start ~0.3 s
+
     con = duckdb.connect()  # in memory: never the monitor database
     try:
         con.execute("set enable_progress_bar = false")

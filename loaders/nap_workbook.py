@@ -214,12 +214,40 @@ def _load_milestones(batch: Batch, sheet: Sheet, numbers: dict[str, list[str]]) 
     records = [_milestone(check, row, r, numbers, counters) for row, r in sheet.records()]
     key = "milestone_id" if check.has("milestone_id") else "seq" if check.has("seq") else "title"
     check.unique([(r["source_row"], r["milestone_id"]) for r in records], key, "milestone")
+    _check_parents(check, records)
     columns = ["milestone_id", "commitment_id", "parent_milestone_id", "level", "seq", "title",
                *[c for c in MILESTONE_TEXT if check.has(c)],
                *(["start_date", "start_date_raw"] if check.has("start_date") else []),
                "due_date", "due_date_raw", "due_date_precision", "source_sheet", "source_row"]
     batch.tables["milestone"] = frame(records, columns)
     batch.problems += check.problems
+
+
+def _check_parents(check: Checker, records: list[dict]) -> None:
+    """A milestone may not be its own parent, nor sit in a cycle of parents within the file (naming its rows)."""
+    rows = {r["milestone_id"]: r["source_row"] for r in records if r["milestone_id"]}
+    parents = {r["milestone_id"]: r["parent_milestone_id"] for r in records if r["milestone_id"]}
+    reported: set[str] = set()
+    for record in records:
+        milestone, parent = record["milestone_id"], record["parent_milestone_id"]
+        if not parent or milestone in reported:
+            continue
+        row = record["source_row"]
+        if parent == milestone:
+            check.error(row, "parent_milestone_id", f"{check.where(row, 'parent_milestone_id')}: milestone "
+                                                    f"{milestone!r} is its own parent", parent)
+            reported.add(milestone)
+            continue
+        chain = [milestone]
+        while parent in parents and parent not in chain:
+            chain.append(parent)
+            parent = parents[parent]
+        if parent == milestone:
+            cycle = " -> ".join(f"{m!r} (row {rows[m]})" for m in chain) + f" -> {milestone!r}"
+            check.error(row, "parent_milestone_id", f"{check.where(row, 'parent_milestone_id')}: the parents form a "
+                                                    f"cycle: {cycle}; one of them must have no parent, or one outside "
+                                                    "it", record["parent_milestone_id"])
+            reported.update(chain)
 
 
 def _milestone(check: Checker, row: int, r: dict[str, str], numbers: dict[str, list[str]],

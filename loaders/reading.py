@@ -141,7 +141,7 @@ def _csv_grid(data: bytes, name: str, limit: int | None = None) -> tuple[Grid, l
     text, notes = decode(data, name)
     delimiter = sniff_delimiter(text)
     if delimiter != ",":
-        notes.append(f"{name}: read as a {'semicolon' if delimiter == ';' else 'tab'}-separated file")
+        notes.append(delimiter_note(name, delimiter))
     csv.field_size_limit(max(csv.field_size_limit(), gate.MAX_FILE_BYTES))  # long cells get a located error later
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     cells, lines, line = [], [], 1
@@ -178,6 +178,13 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     raise InvalidFile([Problem(
         name, f"the file is not UTF-8 text: byte {bad:,} (0x{data[bad]:02x}) on line {line} cannot be read; "
               "save it as 'CSV UTF-8'", row=line)])
+
+
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def delimiter_note(name: str, delimiter: str) -> str:
+    return f"{name}: read as a {DELIMITER_NAMES[delimiter]}-separated file"
 
 
 def sniff_delimiter(text: str) -> str:

@@ -106,6 +106,28 @@ def zip_bomb() -> bytes:
     return out.getvalue()
 
 
+def filler_sheet(rows: int = 700_000) -> bytes:
+    """A 2-3 MB workbook holding ~315 MB of sheet XML: the valid row repeated (cells without references),
+    about 120:1, under the zip-bomb ratio; read whole, it took 18 s and 834 MB."""
+    cells = b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % v.encode() for v in ROWS[0])
+    header = b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % h.encode() for h in HEADERS)
+    source = zipfile.ZipFile(io.BytesIO(nap_xlsx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info.filename, source.read(info.filename))
+                continue
+            with target.open(info.filename, "w", force_zip64=True) as part:
+                part.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org'
+                           b'/spreadsheetml/2006/main"><sheetData><row r="1">' + header + b"</row>")
+                for start in range(2, rows + 2, 20_000):
+                    part.write(b"".join(b'<row r="%d">%s</row>' % (r, cells)
+                                        for r in range(start, min(start + 20_000, rows + 2))))
+                part.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from people import STAFF
 
-from loaders import detect, ogp_export
+from loaders import detect, nap_workbook, ogp_export
 from loaders.batch import Batch, InvalidFile
 from loaders.xlsx_scan import column_letter
 from monitor import db, store
@@ -279,3 +279,71 @@ def test_an_irm_count_with_a_thousands_separator_is_refused():
                                               "1,200 commitments"]]), "summary.csv")
     assert [(p.row, p.column) for p in batch.errors] == [(2, "count")]
     assert "could be 1200 (a thousands separator) or 1.200" in batch.errors[0].expected
+
+
+# ---------------------------------------------------------------- 14. a semicolon-delimited export
+
+
+@pytest.mark.parametrize("delimiter, word", [(";", "semicolon"), ("\t", "tab")])
+def test_a_semicolon_or_tab_export_reads_like_the_comma_one(delimiter, word):
+    rows = with_cell("Full Text", "Open data; open budgets, and a\nsecond line", n=5)
+    comma = ogp_export.load(export_csv(rows), "export.csv")
+    other = ogp_export.load(export_csv(rows, delimiter), "export.csv")
+    assert other.errors == [] and f"export.csv: read as a {word}-separated file" in other.notes
+    for name, frame in comma.tables.items():
+        pd.testing.assert_frame_equal(other.tables[name], frame, obj=name)
+    assert detect.detect(export_csv(rows, delimiter), "export.csv") == "ogp_export"
+
+
+# ---------------------------------------------------------------- 15. NA in the export's text columns
+
+
+@pytest.mark.parametrize("header, column", [("Theme", "theme"), ("Short Title", "short_title"),
+                                            ("Lead Institution", "lead_institution")])
+@pytest.mark.parametrize("written", ["NA", "N/A", "None", "007", "ND"])
+def test_text_columns_keep_na_and_its_kin_as_written(header, column, written):
+    batch = ogp_export.load(export_csv(with_cell(header, written)), "export.csv")
+    assert batch.tables["commitment"][column].iat[0] == written
+
+
+def test_a_link_column_of_na_is_no_link_and_says_so():
+    batch = ogp_export.load(export_csv(with_cell("URL", "NA")), "export.csv")
+    assert pd.isna(batch.tables["commitment"].ogp_url.iat[0])
+    assert "export.csv: 1 'URL' cell(s) held NA: stored as no link" in batch.notes
+
+
+# ---------------------------------------------------------------- smaller: 'nan' in a warning; milestone cycles
+
+
+def test_a_warning_shows_an_empty_cell_as_empty_never_nan():
+    rows = export_rows(3)
+    code, region = col(rows, "Code"), col(rows, "Region")
+    rows[2][code], rows[2][region] = rows[1][code], ""
+    rows[2][col(rows, "Action Plan ID")] = rows[1][col(rows, "Action Plan ID")]
+    rows[2][col(rows, "Action Plan Number")] = ""
+    batch = ogp_export.load(export_csv(rows), "export.csv")
+    shown = [str(p) for p in batch.warnings]
+    assert any("column 'Region': value ''" in w for w in shown), shown
+    assert any("column 'Action Plan Number': value ''" in w for w in shown), shown
+    assert not any("'nan'" in w or " nan" in w or "<NA>" in w for w in shown), shown
+
+
+def milestones_csv(*rows: list[str]) -> bytes:
+    return f.csv_bytes([["commitment_id", "milestone_id", "parent_milestone_id", "title", "due_date"], *rows])
+
+
+def test_a_milestone_that_is_its_own_parent_is_refused():
+    batch = nap_workbook.load(milestones_csv(["TS0001", "TS0001.1", "TS0001.1", "Publish", "2021-12-31"]), "m.csv")
+    assert [(p.row, p.column, p.value, p.expected) for p in batch.errors] == [
+        (2, "parent_milestone_id", "TS0001.1", "cell C2: milestone 'TS0001.1' is its own parent")]
+
+
+def test_a_cycle_of_parents_is_refused_naming_its_rows():
+    batch = nap_workbook.load(milestones_csv(["TS0001", "TS0001.1", "TS0001.3", "Publish", "2021-12-31"],
+                                             ["TS0001", "TS0001.2", "TS0001.1", "Train", "2021-12-31"],
+                                             ["TS0001", "TS0001.3", "TS0001.2", "Review", "2021-12-31"],
+                                             ["TS0001", "TS0001.4", "TS0001.1", "Fine: under the cycle", "2021-12-31"]),
+                              "m.csv")
+    assert [(p.row, p.column) for p in batch.errors] == [(2, "parent_milestone_id")]
+    assert ("the parents form a cycle: 'TS0001.1' (row 2) -> 'TS0001.3' (row 4) -> 'TS0001.2' (row 3) -> "
+            "'TS0001.1'") in batch.errors[0].expected

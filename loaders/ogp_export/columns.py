@@ -17,6 +17,9 @@ SIGNATURE = ("Country/Locality", "Code", "Action Plan ID", "Commitment Title", "
              "Specificity", "Potential Impact", "Completion (End Of Term)", "Did It Open Government (Overall)")
 TITLES = ("Commitment Title", "Short Title")  # refused over loaders.cells.TITLE_CHARS, as every loader's titles
 ID_PATTERN = r"^[A-Z]{2,3}[0-9]{4}$"  # [0-9], not \d: \d also matches other scripts' digits
+# The export's missing-value tokens: no data, not reviewed, not applicable. They are reasons in rating and tag
+# columns, NULL in number, year and link columns, and text as written in text columns (titles, Theme, Full Text,
+# institutions), where the export also writes N/A and Unclear.
 TOKENS = ("ND", "NR", "NA")
 MEMBER_TYPES = {"national": "national", "legacy local": "legacy_local", "local": "local", "other": "other"}
 LEGACY, REFRESH = "irm_legacy", "irm_refresh"

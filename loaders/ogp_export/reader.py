@@ -31,7 +31,13 @@ from loaders.cells import (
     text_array,
 )
 from loaders.ogp_export.columns import CANONICAL, ID, NOT_READ, TITLES, header_key, matches
-from loaders.reading import HEADER_SCAN_ROWS, workbook_problems
+from loaders.reading import (
+    DELIMITER_NAMES,
+    HEADER_SCAN_ROWS,
+    delimiter_note,
+    sniff_delimiter,
+    workbook_problems,
+)
 from loaders.xlsx_scan import column_letter
 
 
@@ -55,19 +61,22 @@ def read(data: bytes, name: str) -> TextTable:
 def _read_csv(data: bytes, name: str) -> TextTable:
     """Every cell as text via pyarrow (parallel, handles quoted line breaks); Python's csv only for bad rows."""
     text, notes = _without_bom(data, name)
-    header = _csv_header(text, name)
+    delimiter = sniff_delimiter(bytes(text[: 1 << 16]).decode("utf-8", errors="replace"))
+    if delimiter != ",":  # European Excel saves 'CSV' with semicolons
+        notes.append(delimiter_note(name, delimiter))
+    header = _csv_header(text, name, delimiter)
     invalid: list[object] = []
     try:
-        table = _arrow_csv(text, header, invalid)
+        table = _arrow_csv(text, header, invalid, delimiter)
     except pa.ArrowInvalid as exc:
         if "utf8" not in str(exc).lower():
             raise gate.refuse(name, f"the CSV could not be parsed ({exc})") from None
         text, note = _from_cp1252(text, name)
         notes.append(note)
-        table = _arrow_csv(text, header, invalid)
+        table = _arrow_csv(text, header, invalid, delimiter)
     read = _read_columns(header)
     if invalid:
-        frame, problems = _read_csv_strictly(text, header, name)
+        frame, problems = _read_csv_strictly(text, header, name, delimiter)
         columns = {i: pa.array(frame.iloc[:, i], pa.string()) for i in read}
         return _text_table(header, columns, 1, None, name, problems, notes)
     return _text_table(header, dict(zip(read, table.columns)), 1, None, name, [], notes)
@@ -78,13 +87,14 @@ def _read_columns(header: list[str]) -> list[int]:
     return [i for i, h in enumerate(header) if CANONICAL.get(header_key(h)) not in (None,) + NOT_READ]
 
 
-def _arrow_csv(text: bytes | memoryview, header: list[str], invalid: list[object]) -> pa.Table:
+def _arrow_csv(text: bytes | memoryview, header: list[str], invalid: list[object], delimiter: str) -> pa.Table:
     names = [f"c{i}" for i in range(len(header))]
     read = [names[i] for i in _read_columns(header)]
     return pv.read_csv(
         pa.BufferReader(text),
         read_options=pv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
-        parse_options=pv.ParseOptions(newlines_in_values=True, invalid_row_handler=_collect(invalid)),
+        parse_options=pv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                      invalid_row_handler=_collect(invalid)),
         convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in read}, include_columns=read,
                                           strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
@@ -121,18 +131,19 @@ def _from_cp1252(text: bytes | memoryview, name: str) -> tuple[bytes, str]:
     return converted, f"{name}: not valid UTF-8 (first bad byte at offset {where}); read as Windows-1252"
 
 
-def _csv_header(text: bytes | memoryview, name: str) -> list[str]:
+def _csv_header(text: bytes | memoryview, name: str, delimiter: str) -> list[str]:
     head = bytes(text[: 1 << 20]).decode("utf-8", errors="replace")
-    first = next(csv.reader(io.StringIO(head, newline="")), None)
+    first = next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), None)
     if not first or not any(h.strip() for h in first):
         raise gate.refuse(name, "the first row should hold the column headers of the OGP export "
                                 f"(for example '{ID}'), but it is empty")
     return first
 
 
-def _read_csv_strictly(text: bytes | memoryview, header: list[str], name: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _read_csv_strictly(text: bytes | memoryview, header: list[str], name: str,
+                       delimiter: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Slow path for files with rows of the wrong width: locate each one, and keep the rest aligned."""
-    reader = csv.reader(io.StringIO(bytes(text).decode("utf-8"), newline=""))
+    reader = csv.reader(io.StringIO(bytes(text).decode("utf-8"), newline=""), delimiter=delimiter)
     next(reader)
     width, rows, problems = len(header), [], []
     for record in reader:
@@ -140,18 +151,19 @@ def _read_csv_strictly(text: bytes | memoryview, header: list[str], name: str) -
             continue
         row = len(rows) + 2
         if len(record) != width:
-            problems.append(_width_problem(name, header, record, row))
+            problems.append(_width_problem(name, header, record, row, delimiter))
             record = (record + [""] * width)[:width]
         rows.append(record)
     return pd.DataFrame(rows, columns=header, dtype="str"), problems
 
 
-def _width_problem(name: str, header: list[str], record: list[str], row: int) -> Problem:
+def _width_problem(name: str, header: list[str], record: list[str], row: int, delimiter: str) -> Problem:
     width = len(header)
     expected = (f"{width} fields, like the header row, but this row has {len(record)}; "
-                "a cell containing a comma or line break must be in double quotes")
+                f"a cell containing a {DELIMITER_NAMES[delimiter]} or line break must be in double quotes")
     if len(record) > width:
-        return Problem(name, expected, None, row, f"(no header: field {width + 1})", ",".join(record[width:]))
+        return Problem(name, expected, None, row, f"(no header: field {width + 1})",
+                       delimiter.join(record[width:]))
     return Problem(name, expected, None, row, header[len(record)], None)
 
 

@@ -44,7 +44,7 @@ def plans(ctx: Context) -> pd.DataFrame:
     })
     for column, header in (("member_code", "Code"), ("plan_number", "Action Plan Number"),
                            ("submission_year", "Year Of Submission"), ("end_year", "Action Plan End Year")):
-        report_conflicts(ctx, plan, frame[column].astype("str"), header, "action plan")
+        report_conflicts(ctx, plan, frame[column], header, "action plan")
     return frame.drop_duplicates("action_plan_id").reset_index(drop=True)
 
 
@@ -59,7 +59,8 @@ def _integers(ctx: Context, header: str) -> pd.Series:
 
 
 def commitments(ctx: Context) -> pd.DataFrame:
-    """One row per export row: texts as written (ND/NR/NA become NULL in Short Title, Theme, URL)."""
+    """One row per export row. Text columns (titles, Theme, Full Text, institutions) keep ND/NR/NA as written,
+    as they keep N/A and Unclear: there the export's NA is a word ('no theme'), not a number's missing value."""
     number_raw = ctx.col("Commitment Number")
     frame = pd.DataFrame({
         "commitment_id": ctx.frame[ID], "action_plan_id": ctx.frame["Action Plan ID"].str.strip(),
@@ -67,14 +68,14 @@ def commitments(ctx: Context) -> pd.DataFrame:
         "commitment_number": _blank_to_null(repair_float_noise_column(number_raw.str.strip())),
         "commitment_number_raw": number_raw,
         "title": ctx.frame["Commitment Title"].str.strip(),
-        "short_title": _token_to_null(ctx.col("Short Title").str.strip()),
+        "short_title": _blank_to_null(ctx.col("Short Title").str.strip()),
         "description": _blank_to_null(ctx.col("Full Text")),
-        "theme": _token_to_null(ctx.col("Theme").str.strip()),
+        "theme": _blank_to_null(ctx.col("Theme").str.strip()),
         "lead_institution": _blank_to_null(ctx.col("Lead Institution")),
         "supporting_institutions": _blank_to_null(ctx.col("Supporting Institution(s)")),
         **_date_columns(ctx, "Start Date", "start_date"),
         **_date_columns(ctx, "End Date", "end_date"),
-        "ogp_url": _token_to_null(ctx.col("URL").str.strip()),
+        "ogp_url": _link(ctx, "URL"),
         **ctx.provenance(),
     })
     _check_order(ctx, frame)
@@ -134,8 +135,14 @@ def _blank_to_null(text: pd.Series) -> pd.Series:
     return text.where(text.str.contains(r"\S", regex=True), None)
 
 
-def _token_to_null(text: pd.Series) -> pd.Series:
-    return text.where(~text.isin(("",) + TOKENS), None)
+def _link(ctx: Context, header: str) -> pd.Series:
+    """A link column: ND/NR/NA (and blanks) mean there is no link, stored as NULL, and noted."""
+    text = ctx.col(header).str.strip()
+    tokens = text.isin(TOKENS)
+    if tokens.any():
+        ctx.notes.append(f"{ctx.name}{ctx.in_sheet()}: {int(tokens.sum())} '{header}' cell(s) held "
+                         f"{'/'.join(sorted(set(text[tokens])))}: stored as no link")
+    return text.where(~(tokens | (text == "")), None)
 
 
 def tags(ctx: Context) -> pd.DataFrame:

@@ -69,8 +69,10 @@ def check_required_cells(ctx: Context) -> list[Problem]:
 
 
 def report_conflicts(ctx: Context, keys: pd.Series, values: pd.Series, column: str, what: str) -> None:
-    """Warn when rows of one member or plan disagree; the first row's value is kept."""
-    pairs = pd.DataFrame({"key": keys, "value": values, "row": ctx.rows}).drop_duplicates(["key", "value"])
+    """Warn when rows of one member or plan disagree; the first row's value is kept. An empty cell shows as ''
+    (never 'nan' or '<NA>')."""
+    text = values.astype("string").fillna("")
+    pairs = pd.DataFrame({"key": keys, "value": text, "row": ctx.rows}).drop_duplicates(["key", "value"])
     clashing = pairs[pairs.duplicated("key", keep=False)]
     for key, group in clashing.groupby("key", sort=False):
         kept = group.iloc[0]
