@@ -6,8 +6,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from monitor import charts
-from monitor.i18n import completion_label, in_language, missing_label
+from monitor import charts, palette
+from monitor.i18n import completion_label, in_language, missing_label, statement_subject
 from monitor.metrics import what_to_raise
 from vocabulary.links import first_web_url, is_web_url
 from vocabulary.status import LATEST_READING
@@ -56,6 +56,79 @@ def header(row: dict) -> None:
     st.info(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg, mandate=mandate))}", icon=":material/campaign:")
     if mandate:
         mandate_line(mandate)
+
+
+STORY_LANES = ("event", "milestone", "statement", "irm", "watch", "deadline")
+
+
+def story_points(data: pd.DataFrame, today: date) -> pd.DataFrame:
+    """monitor.queries.timeline's rows in words for charts.story_timeline: lane, start, end, when, label, says."""
+    lg = lang()
+    lanes = {k: tr(f"story.lane_{k}") for k in STORY_LANES}
+    rows = []
+    for r in data.to_dict("records"):
+        start, end = _iso(r["start_date"]), _iso(r["end_date"])
+        status = completion_label(r["status"], lg) if isinstance(r["status"], str) else ""
+        kind = r["lane"]
+        if kind == "event":
+            text = in_language(r, "label", lg)
+        elif kind == "milestone":
+            about = _subject(r["detail"], lg)
+            late = tr("story.overdue") if r["is_overdue"] is True else ""
+            if start and end and start != end:
+                rows.append((lanes[kind], start, end, f"{about}: {r['label']} ({tr('story.window')})"))
+            text = " · ".join(p for p in (f"{about} {tr('story.due')}: {r['label']}", status, late) if p)
+            start, end = end or start, None
+        elif kind == "statement":
+            who = tr(f"assessor.{r['who']}") if isinstance(r["who"], str) else ""
+            said = in_language(r, "label", lg)
+            text = " · ".join(p for p in (who, _subject(r["detail"], lg), status or tr("commitment.no_status"),
+                                          str(said)[:160] if isinstance(said, str) else "") if p)
+        elif kind == "irm":
+            text = " · ".join(p for p in (str(r["label"]), status) if p)
+        elif kind == "watch":
+            reason = in_language(r, "label", lg)
+            text = tr("story.watched") + (f": {str(reason)[:160]}" if isinstance(reason, str) and reason else "")
+        else:
+            text = " · ".join(p for p in (tr("story.end_date"), status) if p)
+        rows.append((lanes.get(kind, kind), start, end, text))
+    rows = [r for r in rows if r[1]]
+    points = pd.DataFrame(rows, columns=["lane", "start", "end", "label"]).sort_values("start", kind="stable")
+    points = points.reset_index(drop=True)
+    points["when"] = [fmt(date.fromisoformat(s)) + (f" → {fmt(date.fromisoformat(e))}" if isinstance(e, str) else "")
+                      for s, e in zip(points["start"], points["end"])]
+    points["says"] = points["lane"] + " · " + points["when"] + " · " + points["label"]
+    return points
+
+
+def _iso(value) -> str | None:
+    return None if value is None or value != value else pd.Timestamp(value).date().isoformat()
+
+
+def _subject(detail, lg: str) -> str:
+    """'milestone 5' or 'commitment' (the timeline's detail) in words."""
+    if isinstance(detail, str) and detail.startswith("milestone"):
+        seq = detail.removeprefix("milestone").strip()
+        return statement_subject("milestone", int(seq) if seq.isdigit() else None, None, lg)
+    return statement_subject("commitment", None, None, lg)
+
+
+def story_timeline(commitment_id: str) -> None:
+    """Everything dated about the commitment on one time axis, the tables below it."""
+    today = date.today()
+    data = read("timeline", commitment_id, today)
+    if data.empty:
+        return
+    points = story_points(data, today)
+    if points.empty:
+        return
+    colours = [(tr(f"story.lane_{k}"), palette.LANES[k]) for k in STORY_LANES]
+    titles = {"lane": tr("story.lane"), "when": tr("story.when"), "what": tr("story.what"),
+              "today": tr("commitment.today")}
+    drawn, spec = charts.story_timeline(points, colours, titles, today)
+    st.subheader(tr("story.timeline"))
+    st.caption(tr("story.timeline_help"))
+    st.vega_lite_chart(drawn, spec, key="chart_story", alt=tr("story.timeline"))
 
 
 def status_line(row: dict) -> None:
@@ -254,6 +327,7 @@ def story(commitment_id: str) -> pd.DataFrame | None:
     """Status, who says so, the facts and every IRM rating; returns the ratings table for its download."""
     row = plain(read("commitment", commitment_id))
     header(row)
+    story_timeline(commitment_id)
     status_line(row)
     facts(row)
     return ratings(commitment_id)

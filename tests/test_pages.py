@@ -184,8 +184,8 @@ def test_flagship_milestones_on_a_timeline(db_file):
                             order by seq""", [FLAGSHIP])
     assert dated, "the bundled flagship has dated milestones"
     at = open_page(pages.file("commitment"), id=FLAGSHIP)
-    timeline, = charts(at)                                          # the page's only chart, valid Vega-Lite
-    drawn = chart_data(at)[0]
+    story, timeline = charts(at)                                    # the story, then the milestones: valid Vega-Lite
+    drawn = chart_data(at)[1]
     assert list(drawn["name"]) == [f"{seq}. {title[:60]}" for seq, title in dated]   # each milestone by name
     points = timeline["layer"][0]["encoding"]
     assert points["y"]["field"] == "name" and points["x"]["field"] == "due"
@@ -200,10 +200,41 @@ def test_flagship_milestones_on_a_timeline(db_file):
 
 def test_spanish_timeline_uses_the_catalogue(db_file):
     at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
-    timeline, drawn = charts(at)[0], chart_data(at)[0]
+    timeline, drawn = charts(at)[1], chart_data(at)[1]
     assert set(legend(timeline)) == {"Vencido", "No vencido"}
     assert set(drawn["status"]) == {"Completo", "Aún sin evaluar"}
     assert timeline["layer"][1]["data"]["values"][0]["label"] == "Hoy"
+
+
+def test_flagship_story_on_one_time_axis(db_file):
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    story = chart_data(at)[0]
+    assert set(story["lane"]) == {"Events", "Milestones", "Progress statements", "IRM reports", "Watchlist",
+                                  "End date"}
+    assert list(story["start"]) == sorted(story["start"])          # one time axis, oldest first
+
+    def first(lane: str, day: str, words: str) -> int:
+        hits = story[(story["lane"] == lane) & (story["start"].str.startswith(day))
+                     & story["label"].str.contains(words, regex=False)]
+        assert not hits.empty, (lane, day, words)
+        return hits.index[0]
+
+    found = [first("Events", "2017", "Pegasus"), first("Events", "2018-07-16", "Letter of Concern"),
+             first("Events", "2019-12-12", "resolution"), first("End date", "2022-04-30", "end date"),
+             first("Progress statements", "2021-12-31", "Government · The commitment · Not Started")]
+    assert found[:4] == sorted(found[:4]) and found[4] < found[3]   # in order; the report came before the end
+    complete = story[(story["lane"] == "Progress statements") & story["start"].str.startswith("2019-04")]
+    assert complete["label"].str.contains("Milestone 5 · Complete").all() and len(complete) == 1
+    assert story[story["lane"] == "Milestones"]["label"].str.contains("overdue").any()
+    spec = charts(at)[0]
+    assert {t["title"] for t in spec["layer"][1]["encoding"]["tooltip"]} == {"Lane", "Date", "What"}
+
+
+def test_spanish_story_lanes(db_file):
+    at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
+    story = chart_data(at)[0]
+    assert {"Hechos", "Hitos", "Informes de avance", "Fecha de término"} <= set(story["lane"])
+    assert story["label"].str.contains("Hito 5").any()
 
 
 def test_unknown_commitment_says_so(db_file):
