@@ -261,15 +261,20 @@ def progress(commitment_id: str) -> None:
     data = data.assign(reading=[completion_label(c, lg) if isinstance(c, str) else
                                 (raw if isinstance(raw, str) and raw else tr("commitment.no_status"))
                                 for c, raw in zip(data["status_code"], data["status_raw"])],
-                       who=data["assessor"].map(lambda a: tr(f"assessor.{a}")))
-    grid = data.pivot_table(index="period", columns="who", values="reading", aggfunc=lambda s: " / ".join(s))
-    codes = data.dropna(subset=["status_code"]).groupby("period")["status_code"].nunique()
-    grid[tr("col.flag")] = [tr("commitment.disagree_short") if codes.get(p, 0) > 1 else "" for p in grid.index]
-    grid = grid.fillna("").reset_index().rename(columns={"period": tr("col.period")})
+                       who=data["assessor"].map(lambda a: tr(f"assessor.{a}")),
+                       subject=[statement_subject(t, seq, title, lg) for t, seq, title in
+                                zip(data["subject_type"], data["milestone_seq"], data["milestone_title"])])
+    # keyed on (subject, period): a milestone's statement never disagrees with one about the commitment
+    grid = data.pivot_table(index=["subject", "period"], columns="who", values="reading", sort=False,
+                            aggfunc=lambda s: " / ".join(s))
+    codes = data.dropna(subset=["status_code"]).groupby(["subject", "period"])["status_code"].nunique()
+    grid[tr("col.flag")] = [tr("commitment.disagree_short") if codes.get(k, 0) > 1 else "" for k in grid.index]
+    grid = grid.fillna("").reset_index().rename(columns={"period": tr("col.period"),
+                                                         "subject": tr("story.subject")})
     st.dataframe(highlight_rows(grid, tr("col.flag")), hide_index=True, key="progress_table")
     with st.expander(tr("commitment.progress_detail")):
         st.dataframe(pd.DataFrame({
-            tr("col.period"): data["period"], tr("col.assessor"): data["who"],
+            tr("col.period"): data["period"], tr("story.subject"): data["subject"], tr("col.assessor"): data["who"],
             tr("col.reading"): data["reading"], tr("col.percent"): data["percent_complete"],
             tr("col.narrative"): in_language(data, "narrative", lg), tr("col.challenges"): data["challenges"],
             tr("col.source"): [source_text(r) for r in data.to_dict("records")],
@@ -279,7 +284,8 @@ def progress(commitment_id: str) -> None:
 
 def evidence(data: pd.DataFrame) -> None:
     """Evidence lines: web addresses as links, anything else (javascript:, file paths) as plain text."""
-    lines = list(dict.fromkeys((p, line.strip()) for p, text in zip(data["period"], data["evidence"])
+    lines = list(dict.fromkeys((f"{p} · {about}", line.strip())
+                               for p, about, text in zip(data["period"], data["subject"], data["evidence"])
                                if isinstance(text, str) for line in text.splitlines() if line.strip()))
     st.subheader(tr("commitment.evidence"))
     if not lines:

@@ -230,6 +230,16 @@ def test_flagship_story_on_one_time_axis(db_file):
     assert {t["title"] for t in spec["layer"][1]["encoding"]["tooltip"]} == {"Lane", "Date", "What"}
 
 
+def test_flagship_statements_say_what_they_are_about(db_file):
+    title = sql(db_file, "select title from milestone where commitment_id = ? and seq = 5", [FLAGSHIP])[0][0]
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    grid = next(f for f in frames(at) if "About" in f.columns and "Flag" in f.columns)
+    assert f"Milestone 5: {title}" in set(grid["About"])         # the 2019-04 statement is about milestone 5
+    assert set(grid[grid["Period"] == "2021"]["About"]) == {"The commitment"}
+    assert (grid["Flag"] == "").all()                            # no disagreement: different subjects
+    assert "2019-04 · Milestone 5" in texts(at)                  # the evidence line says so too
+
+
 def test_spanish_story_lanes(db_file):
     at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
     story = chart_data(at)[0]
