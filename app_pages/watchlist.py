@@ -3,9 +3,11 @@ what to raise about each. If the flagship commitment is not first, the page says
 import pandas as pd
 import streamlit as st
 
+from monitor.filters import Filters
 from monitor.i18n import in_language
 from monitor.metrics import what_to_raise
 from webui import pages
+from webui.changes import changes_section
 from webui.components import fmt, id_column, rag_text, watch_card, with_status_colours
 from webui.data import plain, read, view
 from webui.downloads import download_table
@@ -86,3 +88,4 @@ shown = watchlist()
 if shown is None:
     st.stop()
 download_table(shown, "watchlist", key="dl_watchlist")
+changes_section(Filters(watched=True), key="changes_watchlist")

@@ -6,6 +6,7 @@ then switches to the page, as a user following the sidebar would.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -275,6 +276,47 @@ def test_spanish_overview_labels(db_file):
 
 
 # --- watchlist -----------------------------------------------------------------------------------
+
+def test_changes_since_match_the_pack(db_file):
+    import io
+    from datetime import date
+
+    from monitor import db
+    from monitor.export.pack import build_pack
+    from monitor.filters import Filters
+
+    at = open_page(None, plan="AP_MEX04", since="2021-01-01")
+    shown = next(f for f in frames(at) if "What changed" in f.columns)
+    assert at.query_params["since"] == ["2021-01-01"] or at.query_params["since"] == "2021-01-01"
+    st.cache_resource.clear()
+    con = db.open_prepared(db_file)
+    try:
+        pack = build_pack(con.cursor(), Filters(plan=("AP_MEX04",)), since=date(2021, 1, 1), today=date.today())
+    finally:
+        con.close()
+    sheet = pd.read_excel(io.BytesIO(pack), sheet_name="Changes since 2021-01-01", engine="openpyxl", dtype=str)
+    assert list(shown.columns) == list(sheet.columns)
+    assert len(shown) == len(sheet) > 0
+
+    def same(frame: pd.DataFrame) -> list[tuple]:
+        def cell(v) -> str:  # the sheet keeps days as dates and times to the second
+            text = "" if v is None or v != v else str(v)
+            return text[:10] if re.match(r"\d{4}-\d\d-\d\d[ T]\d", text) else text
+
+        return [tuple(cell(v) for v in row.values()) for row in frame.to_dict("records")]
+
+    for a, b in zip(same(shown), same(sheet)):
+        assert a == b, (list(shown.columns), a, b)
+
+
+def test_watchlist_changes_default_to_90_days(db_file):
+    from datetime import date, timedelta
+
+    at = open_page(pages.file("watchlist"))
+    assert at.date_input[0].value == date.today() - timedelta(days=90)
+    assert at.query_params["since"] in ((date.today() - timedelta(days=90)).isoformat(),
+                                        [(date.today() - timedelta(days=90)).isoformat()])
+
 
 def test_watchlist_puts_the_flagship_first_or_explains(db_file):
     at = open_page(pages.file("watchlist"))
