@@ -318,6 +318,32 @@ def test_watchlist_changes_default_to_90_days(db_file):
                                         [(date.today() - timedelta(days=90)).isoformat()])
 
 
+def test_watchlist_staleness_and_pace(db_file):
+    from datetime import date
+
+    from monitor import db, metrics, queries
+    from monitor.filters import Filters
+
+    st.cache_resource.clear()
+    con = db.open_prepared(db_file)
+    try:
+        members = queries.staleness(con.cursor(), Filters(), by="member", today=date.today())
+        plans = queries.plan_pace(con.cursor(), Filters(), date.today())
+    finally:
+        con.close()
+    at = open_page(pages.file("watchlist"))
+    by_member = next(f for f in frames(at) if "Member" in f.columns and "Days since the last statement" in f.columns)
+    assert list(by_member["Member"]) == list(members["group_name"])          # worst first, as the read orders
+    mexico = by_member[by_member["Member"] == "Mexico"].iloc[0]
+    assert mexico["Milestones done / due"] == "1 / 10"
+    assert any("Lead institution" in f.columns for f in frames(at))
+    pace = next(f for f in frames(at) if "Where it is heading" in f.columns)
+    assert len(pace) == len(plans)
+    verdicts = {metrics.pace(r, date.today())["verdict"] for r in plans.to_dict("records")}
+    if verdicts == {"not_enough_data"}:                                       # the bundled data: say so
+        assert pace["Where it is heading"].str.startswith("not enough data").all()
+
+
 def test_watchlist_puts_the_flagship_first_or_explains(db_file):
     at = open_page(pages.file("watchlist"))
     table = frames(at)[0]
