@@ -8,8 +8,9 @@ import streamlit as st
 
 from monitor import charts, palette
 from monitor.i18n import completion_label, in_language, missing_label, statement_subject
+from monitor.linkcheck import archive_link
 from monitor.metrics import what_to_raise
-from vocabulary.links import first_web_url, is_web_url
+from vocabulary.links import first_web_url, is_web_url, web_urls
 from vocabulary.status import LATEST_READING
 from webui.components import fmt, highlight_rows, mandate_line, md, md_link, rag_badge, with_status_colours
 from webui.data import plain, read, view
@@ -291,8 +292,22 @@ def evidence(data: pd.DataFrame) -> None:
     if not lines:
         st.info(tr("empty.evidence"))
         return
+    dead = dead_links([u for _, line in lines for u in web_urls(line)])
     for period, line in lines:
-        st.markdown(f"- {md(period)}: {md_link(line)}")
+        marks = "".join(dead_mark(u) for u in web_urls(line) if u in dead)
+        st.markdown(f"- {md(period)}: {md_link(line)}{marks}")
+
+
+def dead_links(urls: list[str]) -> set[str]:
+    """Those of `urls` whose latest check found them dead (monitor.linkcheck; none when never checked)."""
+    if not urls:
+        return set()
+    checks = read("link_checks", sorted(set(urls)))
+    return set(checks.loc[checks["outcome"] == "dead", "url"])
+
+
+def dead_mark(url: str) -> str:
+    return f" ({tr('story.dead_link')}: [{tr('story.search_archive')}]({archive_link(url)}))"
 
 
 def events(commitment_id: str) -> pd.DataFrame | None:
@@ -310,10 +325,15 @@ def events(commitment_id: str) -> pd.DataFrame | None:
         tr("col.actor"): data["actor"],
         tr("col.link"): data["source_url"].map(first_web_url),
     })
+    dead = dead_links([u for u in shown[tr("col.link")] if isinstance(u, str)])
+    if dead:
+        shown[tr("story.dead_link")] = [archive_link(u) if u in dead else None for u in shown[tr("col.link")]]
     st.dataframe(shown, hide_index=True, key="events_table", height=min(36 * (len(shown) + 1) + 4, 1100),
                  column_config={
         tr("col.event"): st.column_config.TextColumn(width="large"),
         tr("col.link"): st.column_config.LinkColumn(display_text=tr("commitment.open_source")),
+        tr("story.dead_link"): st.column_config.LinkColumn(
+            display_text=f"({tr('story.dead_link')}: {tr('story.search_archive')})"),
     })
     return shown
 

@@ -20,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 from webui import pages
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
+from datetime import UTC
+
 from sample_files import invalid_ogp_export_csv, ogp_export_csv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -246,6 +248,68 @@ def test_spanish_story_lanes(db_file):
     story = chart_data(at)[0]
     assert {"Hechos", "Hitos", "Informes de avance", "Fecha de término"} <= set(story["lane"])
     assert story["label"].str.contains("Hito 5").any()
+
+
+def test_a_dead_evidence_link_is_marked_with_the_archive(db_file):
+    from datetime import datetime
+
+    from monitor import auth, db, linkcheck, store
+    from vocabulary.links import web_urls
+
+    evidence = sql(db_file, """select evidence from progress_update where commitment_id = ? and evidence is not null
+                               order by period_end""", [FLAGSHIP])
+    url = next(u for (text,) in evidence for u in web_urls(text))
+    con = db.open_prepared(db_file)
+    try:
+        store.record_link_checks(auth.system("test"), con, [linkcheck.LinkCheck(
+            url, "dead", 404, None, None, 0, 1, datetime.now(UTC).replace(tzinfo=None), "gone")])
+    finally:
+        con.close()
+    st.cache_data.clear()
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    said = texts(at)
+    assert f"(dead link: [search the archive]({linkcheck.archive_link(url)}))" in said
+    assert said.count("dead link") == 1                                # only the link checked dead
+
+
+def test_data_page_offers_the_link_check_to_the_support_unit_only(db_file):
+    from streamlit import config as st_config
+
+    at = open_page(pages.file("data"))
+    assert not any(b.label == "Check cited links now" for b in at.button)   # public: no button
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")                      # loopback: the local owner
+    try:
+        at = open_page(pages.file("data"))
+    finally:
+        st_config.set_option("server.address", before)
+    assert any(b.label == "Check cited links now" for b in at.button)
+
+
+def test_link_check_with_the_network_down_marks_nothing(db_file, monkeypatch):
+    from datetime import datetime
+
+    from streamlit import config as st_config
+
+    from monitor import linkcheck
+
+    def unreachable(urls, progress=None, **_):
+        urls = list(dict.fromkeys(urls))
+        out = [linkcheck.LinkCheck(u, "unreachable", None, None, None, 0, 1, datetime.now(), "no route") for u in urls]
+        for i, r in enumerate(out, start=1):
+            progress and progress(i, len(out), r)
+        return out
+
+    monkeypatch.setattr(linkcheck, "check_all", unreachable)                  # no network in tests
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    try:
+        at = open_page(pages.file("data"))
+        next(b for b in at.button if b.label == "Check cited links now").click().run()
+    finally:
+        st_config.set_option("server.address", before)
+    assert "network is unreachable" in texts(at) and "nothing is marked dead" in texts(at)
+    assert sql(db_file, "select count(*) from link_check")[0][0] == 0
 
 
 def test_unknown_commitment_says_so(db_file):
