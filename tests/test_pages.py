@@ -451,6 +451,40 @@ def test_compare_charts_name_statuses_and_plans(db_file):
     assert set(plans["value"]) <= words
 
 
+def test_compare_portfolio_map_draws_the_hierarchy(db_file):
+    pytest.importorskip("plotly")
+    from monitor import palette
+
+    at = open_page(pages.file("compare"))
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    tree = fig["data"][0]
+    assert tree["type"] == "treemap"
+    ids = tree["ids"]
+    flagship = next(i for i in ids if i.endswith("/MX0081"))
+    assert flagship.count("/") == 3 and "/MEX/AP_MEX04/" in flagship   # region > member > plan > commitment
+    at_flagship = ids.index(flagship)
+    assert tree["customdata"][at_flagship] == ["commitment", "MX0081"]
+    assert tree["marker"]["colors"][at_flagship] == palette.STATUS["not_started"]   # its status, as the badge says
+    roots = [v for v, parent in zip(tree["values"], tree["parents"]) if parent == ""]
+    assert sum(roots) == sql(db_file, "select count(*) from commitment")[0][0]
+
+
+def test_portfolio_map_click_targets():
+    import pandas as pd
+
+    from monitor import treemap
+
+    rows = pd.DataFrame({"region": ["Americas"], "member_code": ["MEX"], "member_name": ["Mexico"],
+                         "action_plan_id": ["AP_MEX04"], "plan": ["Mexico NAP4"], "commitment_id": ["MX0081"],
+                         "title": ["Surveillance"], "rag": ["not_started"]})
+    tree = treemap.nodes(rows, {"not_started": "Not started"}, "No region")
+    assert list(tree["kind"]) == ["region", "member", "plan", "commitment"]
+    assert treemap.picked([{"customdata": ["commitment", "MX0081"]}], tree) == ("commitment", "MX0081")
+    assert treemap.picked([{"id": "Americas/MEX"}], tree) == ("member", "MEX")
+    assert treemap.picked([{"point_index": 3}], tree) == ("commitment", "MX0081")
+    assert treemap.picked([], tree) is None
+
+
 def test_compare_policy_area_across_members(db_file):
     at = open_page(pages.file("compare"))
     area = at.selectbox(key="compare_area").value
