@@ -26,7 +26,6 @@ def test_the_map_draws_on_compare_and_plotly_stays_off_the_overview(server, page
     chart.locator("g.slice").first.wait_for(timeout=30_000)            # treemap cells drawn
     assert "Mexico" in chart.inner_text()
     plotly_chunks = {u for u in on_compare if "plotly" in u.lower()}
-    print("compare-only js:", sorted(set(on_compare) - set(js_requests.__defaults__ or ())))
     fresh = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     on_overview = js_requests(fresh, server, "/")
     assert not [u for u in on_overview if "plotly" in u.lower()], on_overview
@@ -34,3 +33,19 @@ def test_the_map_draws_on_compare_and_plotly_stays_off_the_overview(server, page
     extra = set(on_compare) - set(on_overview)
     assert plotly_chunks <= extra and extra, (sorted(extra), sorted(on_overview))
     fresh.context.close()
+
+
+def test_clicking_the_flagship_cell_opens_its_page(server, page):
+    page.goto(server + "/compare?member=MEX")
+    wait_for_run(page)
+    open_map(page)
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("g.slice").filter(has_text="NAP4").first.click()     # zoom into Mexico's fourth plan
+    page.wait_for_timeout(1500)
+    wait_for_run(page)
+    cell = page.locator("[data-testid=stPlotlyChart] g.slice").filter(has_text="MX0081").first
+    cell.wait_for(timeout=30_000)
+    cell.click()
+    page.wait_for_url("**/commitment?*id=MX0081*", timeout=60_000)
+    wait_for_run(page)
+    page.get_by_text("MX0081 · Mexico").first.wait_for(timeout=30_000)      # the commitment page's caption
