@@ -6,10 +6,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from monitor import charts
-from monitor.i18n import completion_label, in_language, missing_label
+from monitor import charts, palette
+from monitor.i18n import completion_label, in_language, missing_label, statement_subject
+from monitor.linkcheck import archive_link
 from monitor.metrics import what_to_raise
-from vocabulary.links import first_web_url, is_web_url
+from vocabulary.links import first_web_url, is_web_url, web_urls
 from vocabulary.status import LATEST_READING
 from webui.components import fmt, highlight_rows, mandate_line, md, md_link, rag_badge, with_status_colours
 from webui.data import plain, read, view
@@ -57,6 +58,79 @@ def header(row: dict) -> None:
     st.info(f"**{tr('raise.title')}:** {md(what_to_raise(row, lg, mandate=mandate))}", icon=":material/campaign:")
     if mandate:
         mandate_line(mandate)
+
+
+STORY_LANES = ("event", "milestone", "statement", "irm", "watch", "deadline")
+
+
+def story_points(data: pd.DataFrame, today: date) -> pd.DataFrame:
+    """monitor.queries.timeline's rows in words for charts.story_timeline: lane, start, end, when, label, says."""
+    lg = lang()
+    lanes = {k: tr(f"story.lane_{k}") for k in STORY_LANES}
+    rows = []
+    for r in data.to_dict("records"):
+        start, end = _iso(r["start_date"]), _iso(r["end_date"])
+        status = completion_label(r["status"], lg) if isinstance(r["status"], str) else ""
+        kind = r["lane"]
+        if kind == "event":
+            text = in_language(r, "label", lg)
+        elif kind == "milestone":
+            about = _subject(r["detail"], lg)
+            late = tr("story.overdue") if r["is_overdue"] is True else ""
+            if start and end and start != end:
+                rows.append((lanes[kind], start, end, f"{about}: {r['label']} ({tr('story.window')})"))
+            text = " · ".join(p for p in (f"{about} {tr('story.due')}: {r['label']}", status, late) if p)
+            start, end = end or start, None
+        elif kind == "statement":
+            who = tr(f"assessor.{r['who']}") if isinstance(r["who"], str) else ""
+            said = in_language(r, "label", lg)
+            text = " · ".join(p for p in (who, _subject(r["detail"], lg), status or tr("commitment.no_status"),
+                                          str(said)[:160] if isinstance(said, str) else "") if p)
+        elif kind == "irm":
+            text = " · ".join(p for p in (str(r["label"]), status) if p)
+        elif kind == "watch":
+            reason = in_language(r, "label", lg)
+            text = tr("story.watched") + (f": {str(reason)[:160]}" if isinstance(reason, str) and reason else "")
+        else:
+            text = " · ".join(p for p in (tr("story.end_date"), status) if p)
+        rows.append((lanes.get(kind, kind), start, end, text))
+    rows = [r for r in rows if r[1]]
+    points = pd.DataFrame(rows, columns=["lane", "start", "end", "label"]).sort_values("start", kind="stable")
+    points = points.reset_index(drop=True)
+    points["when"] = [fmt(date.fromisoformat(s)) + (f" → {fmt(date.fromisoformat(e))}" if isinstance(e, str) else "")
+                      for s, e in zip(points["start"], points["end"])]
+    points["says"] = points["lane"] + " · " + points["when"] + " · " + points["label"]
+    return points
+
+
+def _iso(value) -> str | None:
+    return None if value is None or value != value else pd.Timestamp(value).date().isoformat()
+
+
+def _subject(detail, lg: str) -> str:
+    """'milestone 5' or 'commitment' (the timeline's detail) in words."""
+    if isinstance(detail, str) and detail.startswith("milestone"):
+        seq = detail.removeprefix("milestone").strip()
+        return statement_subject("milestone", int(seq) if seq.isdigit() else None, None, lg)
+    return statement_subject("commitment", None, None, lg)
+
+
+def story_timeline(commitment_id: str) -> None:
+    """Everything dated about the commitment on one time axis, the tables below it."""
+    today = date.today()
+    data = read("timeline", commitment_id, today)
+    if data.empty:
+        return
+    points = story_points(data, today)
+    if points.empty:
+        return
+    colours = [(tr(f"story.lane_{k}"), palette.LANES[k]) for k in STORY_LANES]
+    titles = {"lane": tr("story.lane"), "when": tr("story.when"), "what": tr("story.what"),
+              "today": tr("commitment.today")}
+    drawn, spec = charts.story_timeline(points, colours, titles, today)
+    st.subheader(tr("story.timeline"))
+    st.caption(tr("story.timeline_help"))
+    st.vega_lite_chart(drawn, spec, key="chart_story", alt=tr("story.timeline"))
 
 
 def status_line(row: dict) -> None:
@@ -189,15 +263,20 @@ def progress(commitment_id: str) -> None:
     data = data.assign(reading=[completion_label(c, lg) if isinstance(c, str) else
                                 (raw if isinstance(raw, str) and raw else tr("commitment.no_status"))
                                 for c, raw in zip(data["status_code"], data["status_raw"])],
-                       who=data["assessor"].map(lambda a: tr(f"assessor.{a}")))
-    grid = data.pivot_table(index="period", columns="who", values="reading", aggfunc=lambda s: " / ".join(s))
-    codes = data.dropna(subset=["status_code"]).groupby("period")["status_code"].nunique()
-    grid[tr("col.flag")] = [tr("commitment.disagree_short") if codes.get(p, 0) > 1 else "" for p in grid.index]
-    grid = grid.fillna("").reset_index().rename(columns={"period": tr("col.period")})
+                       who=data["assessor"].map(lambda a: tr(f"assessor.{a}")),
+                       subject=[statement_subject(t, seq, title, lg) for t, seq, title in
+                                zip(data["subject_type"], data["milestone_seq"], data["milestone_title"])])
+    # keyed on (subject, period): a milestone's statement never disagrees with one about the commitment
+    grid = data.pivot_table(index=["subject", "period"], columns="who", values="reading", sort=False,
+                            aggfunc=lambda s: " / ".join(s))
+    codes = data.dropna(subset=["status_code"]).groupby(["subject", "period"])["status_code"].nunique()
+    grid[tr("col.flag")] = [tr("commitment.disagree_short") if codes.get(k, 0) > 1 else "" for k in grid.index]
+    grid = grid.fillna("").reset_index().rename(columns={"period": tr("col.period"),
+                                                         "subject": tr("story.subject")})
     st.dataframe(highlight_rows(grid, tr("col.flag")), hide_index=True, key="progress_table")
     with st.expander(tr("commitment.progress_detail")):
         st.dataframe(pd.DataFrame({
-            tr("col.period"): data["period"], tr("col.assessor"): data["who"],
+            tr("col.period"): data["period"], tr("story.subject"): data["subject"], tr("col.assessor"): data["who"],
             tr("col.reading"): data["reading"], tr("col.percent"): data["percent_complete"],
             tr("col.narrative"): in_language(data, "narrative", lg), tr("col.challenges"): data["challenges"],
             tr("col.source"): [source_text(r) for r in data.to_dict("records")],
@@ -207,14 +286,29 @@ def progress(commitment_id: str) -> None:
 
 def evidence(data: pd.DataFrame) -> None:
     """Evidence lines: web addresses as links, anything else (javascript:, file paths) as plain text."""
-    lines = list(dict.fromkeys((p, line.strip()) for p, text in zip(data["period"], data["evidence"])
+    lines = list(dict.fromkeys((f"{p} · {about}", line.strip())
+                               for p, about, text in zip(data["period"], data["subject"], data["evidence"])
                                if isinstance(text, str) for line in text.splitlines() if line.strip()))
     st.subheader(tr("commitment.evidence"))
     if not lines:
         st.info(tr("empty.evidence"))
         return
+    dead = dead_links([u for _, line in lines for u in web_urls(line)])
     for period, line in lines:
-        st.markdown(f"- {md(period)}: {md_link(line)}")
+        marks = "".join(dead_mark(u) for u in web_urls(line) if u in dead)
+        st.markdown(f"- {md(period)}: {md_link(line)}{marks}")
+
+
+def dead_links(urls: list[str]) -> set[str]:
+    """Those of `urls` whose latest check found them dead (monitor.linkcheck; none when never checked)."""
+    if not urls:
+        return set()
+    checks = read("link_checks", sorted(set(urls)))
+    return set(checks.loc[checks["outcome"] == "dead", "url"])
+
+
+def dead_mark(url: str) -> str:
+    return f" ({tr('story.dead_link')}: [{tr('story.search_archive')}]({archive_link(url)}))"
 
 
 def events(commitment_id: str) -> pd.DataFrame | None:
@@ -232,10 +326,15 @@ def events(commitment_id: str) -> pd.DataFrame | None:
         tr("col.actor"): data["actor"],
         tr("col.link"): data["source_url"].map(first_web_url),
     })
+    dead = dead_links([u for u in shown[tr("col.link")] if isinstance(u, str)])
+    if dead:
+        shown[tr("story.dead_link")] = [archive_link(u) if u in dead else None for u in shown[tr("col.link")]]
     st.dataframe(shown, hide_index=True, key="events_table", height=min(36 * (len(shown) + 1) + 4, 1100),
                  column_config={
         tr("col.event"): st.column_config.TextColumn(width="large"),
         tr("col.link"): st.column_config.LinkColumn(display_text=tr("commitment.open_source")),
+        tr("story.dead_link"): st.column_config.LinkColumn(
+            display_text=f"({tr('story.dead_link')}: {tr('story.search_archive')})"),
     })
     return shown
 
@@ -255,6 +354,7 @@ def story(commitment_id: str) -> pd.DataFrame | None:
     """Status, who says so, the facts and every IRM rating; returns the ratings table for its download."""
     row = plain(read("commitment", commitment_id))
     header(row)
+    story_timeline(commitment_id)
     status_line(row)
     facts(row)
     return ratings(commitment_id)

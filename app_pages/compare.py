@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from monitor import charts
+from monitor import charts, treemap
 from monitor.i18n import plan_label
 from vocabulary.status import COLOURS
 from webui import pages
@@ -100,16 +100,53 @@ def policy_area(filters, options) -> None:
     area_commitments(scoped)
 
 
+def portfolio_map(filters) -> None:
+    """Region > member > plan > commitment, sized by commitments, coloured by status: a click on a commitment
+    opens its page, a click on a member applies the member filter."""
+    rows = read("commitments", filters, limit=5000)
+    if rows.empty:
+        st.info(tr("empty.filters"))
+        return
+    plans = {p[0]: plan_label(p, lang()) for p in read("filter_options")["plans"]}
+    rows = rows.assign(plan=rows["action_plan_id"].map(lambda p: plans.get(p, p)))
+    words = {code: rag_text(code) for code in ("not_started", "overdue", "in_progress", "on_track", "complete",
+                                               "withdrawn", "unknown")}
+    tree = treemap.nodes(rows, words, tr("missing.not_yet_coded"))
+    st.caption(tr("story.map_help"))
+    try:
+        fig = treemap.figure(tree)
+    except ImportError:  # requirements.txt pins plotly; an environment without it still shows the other tabs
+        st.warning(tr("story.map_needs_plotly"))
+        return
+    event = st.plotly_chart(fig, on_select="rerun", selection_mode="points", key="portfolio_map",
+                            width="stretch")
+    open_picked(treemap.picked(list(event.selection.points) if event and event.selection else [], tree))
+
+
+def open_picked(choice) -> None:
+    if choice is None:
+        return
+    kind, key = choice
+    if kind == "commitment":
+        st.switch_page(pages.file("commitment"), query_params={"id": key})
+    elif kind == "member" and st.query_params.get("member") != key:
+        st.query_params["member"] = key
+        st.rerun()
+
+
 st.title(tr("compare.title"))
 filters = sidebar_filters()
 if is_empty_database():
     st.info(tr("empty.database"))
     st.stop()
 options = read("filter_options")
-over_time, side_by_side, by_area = st.tabs([tr("compare.plans"), tr("compare.members"), tr("compare.area")])
+over_time, side_by_side, by_area, mapped = st.tabs([tr("compare.plans"), tr("compare.members"), tr("compare.area"),
+                                                   tr("story.map")])
 with over_time:
     plans_over_time(filters, options)
 with side_by_side:
     members_side_by_side(filters)
 with by_area:
     policy_area(filters, options)
+with mapped:
+    portfolio_map(filters)

@@ -11,6 +11,7 @@ from webui.data import read
 from webui.downloads import download_table, template_bytes
 from webui.imports import MAX_UPLOAD_MB, import_batch, inspect_upload, problems_frame, upload_problem
 from webui.language import lang, tr
+from webui.linkchecks import check_cited_links
 
 PREVIEW_ROWS = 20
 
@@ -121,6 +122,24 @@ def who_may_import() -> bool:
     return False
 
 
+def link_check() -> None:
+    """Support Unit only: check every cited link now and keep the results; the pages then mark dead ones."""
+    who = identity.principal()
+    if not who.at_least("support_unit"):
+        return
+    st.subheader(tr("story.check_links"))
+    st.caption(tr("story.check_links_help"))
+    if not st.button(tr("story.check_links"), key="check_links", icon=":material/link:"):
+        return
+    down, outcomes = check_cited_links(who)
+    if down:
+        st.warning(tr("story.network_down"), icon=":material/wifi_off:")
+        return
+    total = sum(outcomes.values())
+    st.success(tr("story.checked", total=total, ok=outcomes.get("ok", 0), dead=outcomes.get("dead", 0),
+                  other=total - outcomes.get("ok", 0) - outcomes.get("dead", 0)))
+
+
 st.title(tr("data.title"))
 st.caption(tr("data.help"))
 if who_may_import():
@@ -129,3 +148,4 @@ st.download_button(tr("data.template"), data=template_bytes(lang()), file_name="
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore",
                    icon=":material/download:", key="dl_template")
 history()
+link_check()

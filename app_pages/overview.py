@@ -6,6 +6,7 @@ from monitor import charts, palette
 from monitor.i18n import band_label, completion_label, in_language, plan_label
 from vocabulary.status import AMBITION_BANDS, COMPLETION_CODES, RAG_STATUSES, RESULTS_BANDS
 from webui import pages
+from webui.changes import changes_section
 from webui.components import id_column, rag_text, watch_card, with_status_colours
 from webui.data import is_empty_database, plain, read, view
 from webui.downloads import download_table
@@ -157,3 +158,4 @@ commitments = portfolio(filters)
 if commitments is None:
     st.stop()
 download_table(commitments, "commitments", key="dl_commitments")
+changes_section(filters, key="changes_overview")

@@ -1,11 +1,15 @@
 """Priority watchlist for the Support Unit: watched commitments across members, worst first, and
 what to raise about each. If the flagship commitment is not first, the page says why."""
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
+from monitor.filters import Filters
 from monitor.i18n import in_language
-from monitor.metrics import what_to_raise
+from monitor.metrics import pace, what_to_raise
 from webui import pages
+from webui.changes import changes_section
 from webui.components import fmt, id_column, rag_text, watch_card, with_status_colours
 from webui.data import plain, read, view
 from webui.downloads import download_table
@@ -66,6 +70,63 @@ def flagship_note(rows: list[dict]) -> None:
                    overdue=mine["count_overdue_milestones"]))
 
 
+def staleness_table(by: str) -> None:
+    """Per member or lead institution, worst first: how long since anyone said anything, and how much is done."""
+    data = read("staleness", Filters(), by=by, today=date.today())
+    st.markdown(f"**{tr(f'story.stale_by_{by}')}**")
+    if data.empty:
+        st.info(tr("story.no_staleness"))
+        return
+    share = lambda v: "" if v is None or v != v else f"{v:.0%}"  # noqa: E731
+    st.dataframe(pd.DataFrame({
+        tr(f"story.group_{by}"): data["group_name"].fillna(data["group_id"]).fillna(tr("ui.not_recorded")),
+        tr("story.commitments"): data["commitments"],
+        tr("story.last_statement"): data["last_statement"].map(fmt),
+        tr("story.days_since_statement"): data["days_since_statement"],
+        tr("story.silent_6m"): data["share_silent_6m"].map(share),
+        tr("story.silent_12m"): data["share_silent_12m"].map(share),
+        tr("story.milestones_done_due"): [f"{int(d)} / {int(u)}" for d, u in
+                                          zip(data["milestones_done"], data["milestones_due"])],
+    }), hide_index=True, key=f"staleness_{by}")
+
+
+def pace_text(row: dict, today: date) -> str:
+    """'between X% and Y% of milestones complete by its end date, from N of M milestones with a status, P% of its
+    time gone', or 'not enough data'."""
+    p = pace(row, today)
+    if p["verdict"] == "not_enough_data":
+        return tr("story.pace_not_enough", n=p["milestones_with_status"], m=p["milestones"])
+    return tr("story.pace_range", low=f"{p['low']:.0%}", high=f"{p['high']:.0%}", n=p["milestones_with_status"],
+              m=p["milestones"], elapsed=f"{p['elapsed']:.0%}")
+
+
+def pace_table() -> None:
+    today = date.today()
+    data = read("plan_pace", Filters(), today)
+    st.markdown(f"**{tr('story.pace')}**")
+    if data.empty:
+        st.info(tr("story.no_staleness"))
+        return
+    rows = sorted((plain(r) for r in data.to_dict("records")),
+                  key=lambda r: (-(r["milestones_with_status"] or 0), r["action_plan_id"]))
+    st.dataframe(pd.DataFrame({
+        tr("filters.plan"): [f"{r['member_name']} {tr('ui.plan_short')}{r['plan_number']}" for r in rows],
+        tr("story.plan_dates"): [f"{fmt(r['plan_start'])} → {fmt(r['plan_end'])}" for r in rows],
+        tr("story.pace_range_title"): [pace_text(r, today) for r in rows],
+    }), hide_index=True, key="pace_table",
+        column_config={tr("story.pace_range_title"): st.column_config.TextColumn(width="large")})
+
+
+@view
+def signals() -> None:
+    """Staleness per member and per lead institution, and each plan's pace, across the whole portfolio."""
+    st.subheader(tr("story.signals"))
+    st.caption(tr("story.signals_help"))
+    staleness_table("member")
+    staleness_table("lead")
+    pace_table()
+
+
 @view
 def watchlist() -> pd.DataFrame | None:
     """The note on the flagship, a card per watched commitment and the table; None when nothing is watched."""
@@ -88,3 +149,5 @@ shown = watchlist()
 if shown is None:
     st.stop()
 download_table(shown, "watchlist", key="dl_watchlist")
+changes_section(Filters(watched=True), key="changes_watchlist")
+signals()

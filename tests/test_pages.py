@@ -6,6 +6,7 @@ then switches to the page, as a user following the sidebar would.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from streamlit.testing.v1 import AppTest
 from webui import pages
 
 sys.path.insert(0, str(Path(__file__).parent / "browser"))
+from datetime import UTC
+
 from sample_files import invalid_ogp_export_csv, ogp_export_csv  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -184,8 +187,8 @@ def test_flagship_milestones_on_a_timeline(db_file):
                             order by seq""", [FLAGSHIP])
     assert dated, "the bundled flagship has dated milestones"
     at = open_page(pages.file("commitment"), id=FLAGSHIP)
-    timeline, = charts(at)                                          # the page's only chart, valid Vega-Lite
-    drawn = chart_data(at)[0]
+    story, timeline = charts(at)                                    # the story, then the milestones: valid Vega-Lite
+    drawn = chart_data(at)[1]
     assert list(drawn["name"]) == [f"{seq}. {title[:60]}" for seq, title in dated]   # each milestone by name
     points = timeline["layer"][0]["encoding"]
     assert points["y"]["field"] == "name" and points["x"]["field"] == "due"
@@ -200,10 +203,113 @@ def test_flagship_milestones_on_a_timeline(db_file):
 
 def test_spanish_timeline_uses_the_catalogue(db_file):
     at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
-    timeline, drawn = charts(at)[0], chart_data(at)[0]
+    timeline, drawn = charts(at)[1], chart_data(at)[1]
     assert set(legend(timeline)) == {"Vencido", "No vencido"}
     assert set(drawn["status"]) == {"Completo", "Aún sin evaluar"}
     assert timeline["layer"][1]["data"]["values"][0]["label"] == "Hoy"
+
+
+def test_flagship_story_on_one_time_axis(db_file):
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    story = chart_data(at)[0]
+    assert set(story["lane"]) == {"Events", "Milestones", "Progress statements", "IRM reports", "Watchlist",
+                                  "End date"}
+    assert list(story["start"]) == sorted(story["start"])          # one time axis, oldest first
+
+    def first(lane: str, day: str, words: str) -> int:
+        hits = story[(story["lane"] == lane) & (story["start"].str.startswith(day))
+                     & story["label"].str.contains(words, regex=False)]
+        assert not hits.empty, (lane, day, words)
+        return hits.index[0]
+
+    found = [first("Events", "2017", "Pegasus"), first("Events", "2018-07-16", "Letter of Concern"),
+             first("Events", "2019-12-12", "resolution"), first("End date", "2022-04-30", "end date"),
+             first("Progress statements", "2021-12-31", "Government · The commitment · Not Started")]
+    assert found[:4] == sorted(found[:4]) and found[4] < found[3]   # in order; the report came before the end
+    complete = story[(story["lane"] == "Progress statements") & story["start"].str.startswith("2019-04")]
+    assert complete["label"].str.contains("Milestone 5 · Complete").all() and len(complete) == 1
+    assert story[story["lane"] == "Milestones"]["label"].str.contains("overdue").any()
+    spec = charts(at)[0]
+    assert {t["title"] for t in spec["layer"][1]["encoding"]["tooltip"]} == {"Lane", "Date", "What"}
+
+
+def test_flagship_statements_say_what_they_are_about(db_file):
+    title = sql(db_file, "select title from milestone where commitment_id = ? and seq = 5", [FLAGSHIP])[0][0]
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    grid = next(f for f in frames(at) if "About" in f.columns and "Flag" in f.columns)
+    assert f"Milestone 5: {title}" in set(grid["About"])         # the 2019-04 statement is about milestone 5
+    assert set(grid[grid["Period"] == "2021"]["About"]) == {"The commitment"}
+    assert (grid["Flag"] == "").all()                            # no disagreement: different subjects
+    assert "2019-04 · Milestone 5" in texts(at)                  # the evidence line says so too
+
+
+def test_spanish_story_lanes(db_file):
+    at = open_page(pages.file("commitment"), id=FLAGSHIP, lang="es")
+    story = chart_data(at)[0]
+    assert {"Hechos", "Hitos", "Informes de avance", "Fecha de término"} <= set(story["lane"])
+    assert story["label"].str.contains("Hito 5").any()
+
+
+def test_a_dead_evidence_link_is_marked_with_the_archive(db_file):
+    from datetime import datetime
+
+    from monitor import auth, db, linkcheck, store
+    from vocabulary.links import web_urls
+
+    evidence = sql(db_file, """select evidence from progress_update where commitment_id = ? and evidence is not null
+                               order by period_end""", [FLAGSHIP])
+    url = next(u for (text,) in evidence for u in web_urls(text))
+    con = db.open_prepared(db_file)
+    try:
+        store.record_link_checks(auth.system("test"), con, [linkcheck.LinkCheck(
+            url, "dead", 404, None, None, 0, 1, datetime.now(UTC).replace(tzinfo=None), "gone")])
+    finally:
+        con.close()
+    st.cache_data.clear()
+    at = open_page(pages.file("commitment"), id=FLAGSHIP)
+    said = texts(at)
+    assert f"(dead link: [search the archive]({linkcheck.archive_link(url)}))" in said
+    assert said.count("dead link") == 1                                # only the link checked dead
+
+
+def test_data_page_offers_the_link_check_to_the_support_unit_only(db_file):
+    from streamlit import config as st_config
+
+    at = open_page(pages.file("data"))
+    assert not any(b.label == "Check cited links now" for b in at.button)   # public: no button
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")                      # loopback: the local owner
+    try:
+        at = open_page(pages.file("data"))
+    finally:
+        st_config.set_option("server.address", before)
+    assert any(b.label == "Check cited links now" for b in at.button)
+
+
+def test_link_check_with_the_network_down_marks_nothing(db_file, monkeypatch):
+    from datetime import datetime
+
+    from streamlit import config as st_config
+
+    from monitor import linkcheck
+
+    def unreachable(urls, progress=None, **_):
+        urls = list(dict.fromkeys(urls))
+        out = [linkcheck.LinkCheck(u, "unreachable", None, None, None, 0, 1, datetime.now(), "no route") for u in urls]
+        for i, r in enumerate(out, start=1):
+            progress and progress(i, len(out), r)
+        return out
+
+    monkeypatch.setattr(linkcheck, "check_all", unreachable)                  # no network in tests
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    try:
+        at = open_page(pages.file("data"))
+        next(b for b in at.button if b.label == "Check cited links now").click().run()
+    finally:
+        st_config.set_option("server.address", before)
+    assert "network is unreachable" in texts(at) and "nothing is marked dead" in texts(at)
+    assert sql(db_file, "select count(*) from link_check")[0][0] == 0
 
 
 def test_unknown_commitment_says_so(db_file):
@@ -234,6 +340,73 @@ def test_spanish_overview_labels(db_file):
 
 
 # --- watchlist -----------------------------------------------------------------------------------
+
+def test_changes_since_match_the_pack(db_file):
+    import io
+    from datetime import date
+
+    from monitor import db
+    from monitor.export.pack import build_pack
+    from monitor.filters import Filters
+
+    at = open_page(None, plan="AP_MEX04", since="2021-01-01")
+    shown = next(f for f in frames(at) if "What changed" in f.columns)
+    assert at.query_params["since"] == ["2021-01-01"] or at.query_params["since"] == "2021-01-01"
+    st.cache_resource.clear()
+    con = db.open_prepared(db_file)
+    try:
+        pack = build_pack(con.cursor(), Filters(plan=("AP_MEX04",)), since=date(2021, 1, 1), today=date.today())
+    finally:
+        con.close()
+    sheet = pd.read_excel(io.BytesIO(pack), sheet_name="Changes since 2021-01-01", engine="openpyxl", dtype=str)
+    assert list(shown.columns) == list(sheet.columns)
+    assert len(shown) == len(sheet) > 0
+
+    def same(frame: pd.DataFrame) -> list[tuple]:
+        def cell(v) -> str:  # the sheet keeps days as dates and times to the second
+            text = "" if v is None or v != v else str(v)
+            return text[:10] if re.match(r"\d{4}-\d\d-\d\d[ T]\d", text) else text
+
+        return [tuple(cell(v) for v in row.values()) for row in frame.to_dict("records")]
+
+    for a, b in zip(same(shown), same(sheet)):
+        assert a == b, (list(shown.columns), a, b)
+
+
+def test_watchlist_changes_default_to_90_days(db_file):
+    from datetime import date, timedelta
+
+    at = open_page(pages.file("watchlist"))
+    assert at.date_input[0].value == date.today() - timedelta(days=90)
+    assert at.query_params["since"] in ((date.today() - timedelta(days=90)).isoformat(),
+                                        [(date.today() - timedelta(days=90)).isoformat()])
+
+
+def test_watchlist_staleness_and_pace(db_file):
+    from datetime import date
+
+    from monitor import db, metrics, queries
+    from monitor.filters import Filters
+
+    st.cache_resource.clear()
+    con = db.open_prepared(db_file)
+    try:
+        members = queries.staleness(con.cursor(), Filters(), by="member", today=date.today())
+        plans = queries.plan_pace(con.cursor(), Filters(), date.today())
+    finally:
+        con.close()
+    at = open_page(pages.file("watchlist"))
+    by_member = next(f for f in frames(at) if "Member" in f.columns and "Days since the last statement" in f.columns)
+    assert list(by_member["Member"]) == list(members["group_name"])          # worst first, as the read orders
+    mexico = by_member[by_member["Member"] == "Mexico"].iloc[0]
+    assert mexico["Milestones done / due"] == "1 / 10"
+    assert any("Lead institution" in f.columns for f in frames(at))
+    pace = next(f for f in frames(at) if "Where it is heading" in f.columns)
+    assert len(pace) == len(plans)
+    verdicts = {metrics.pace(r, date.today())["verdict"] for r in plans.to_dict("records")}
+    if verdicts == {"not_enough_data"}:                                       # the bundled data: say so
+        assert pace["Where it is heading"].str.startswith("not enough data").all()
+
 
 def test_watchlist_puts_the_flagship_first_or_explains(db_file):
     at = open_page(pages.file("watchlist"))
@@ -276,6 +449,40 @@ def test_compare_charts_name_statuses_and_plans(db_file):
     for number, total in counts:                                    # every commitment of each plan is counted
         assert plans[plans["group"].str.contains(f"NAP{number}")]["n"].sum() == total
     assert set(plans["value"]) <= words
+
+
+def test_compare_portfolio_map_draws_the_hierarchy(db_file):
+    pytest.importorskip("plotly")
+    from monitor import palette
+
+    at = open_page(pages.file("compare"))
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    tree = fig["data"][0]
+    assert tree["type"] == "treemap"
+    ids = tree["ids"]
+    flagship = next(i for i in ids if i.endswith("/MX0081"))
+    assert flagship.count("/") == 3 and "/MEX/AP_MEX04/" in flagship   # region > member > plan > commitment
+    at_flagship = ids.index(flagship)
+    assert tree["customdata"][at_flagship] == ["commitment", "MX0081"]
+    assert tree["marker"]["colors"][at_flagship] == palette.STATUS["not_started"]   # its status, as the badge says
+    roots = [v for v, parent in zip(tree["values"], tree["parents"]) if parent == ""]
+    assert sum(roots) == sql(db_file, "select count(*) from commitment")[0][0]
+
+
+def test_portfolio_map_click_targets():
+    import pandas as pd
+
+    from monitor import treemap
+
+    rows = pd.DataFrame({"region": ["Americas"], "member_code": ["MEX"], "member_name": ["Mexico"],
+                         "action_plan_id": ["AP_MEX04"], "plan": ["Mexico NAP4"], "commitment_id": ["MX0081"],
+                         "title": ["Surveillance"], "rag": ["not_started"]})
+    tree = treemap.nodes(rows, {"not_started": "Not started"}, "No region")
+    assert list(tree["kind"]) == ["region", "member", "plan", "commitment"]
+    assert treemap.picked([{"customdata": ["commitment", "MX0081"]}], tree) == ("commitment", "MX0081")
+    assert treemap.picked([{"id": "Americas/MEX"}], tree) == ("member", "MEX")
+    assert treemap.picked([{"point_index": 3}], tree) == ("commitment", "MX0081")
+    assert treemap.picked([], tree) is None
 
 
 def test_compare_policy_area_across_members(db_file):

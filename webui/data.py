@@ -125,3 +125,17 @@ def as_date(value):
     if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
         return None
     return value.date() if isinstance(value, pd.Timestamp) else value
+
+
+@st.cache_data(ttl="10m", show_spinner=False, max_entries=100)
+def _changes(path: str, version: str, today: date, language: str, key: str, _scope: Filters, _since: date):
+    from monitor.export.pack import changes_since  # the pack's own rule; openpyxl loads only when asked
+
+    with cursor() as cur:
+        table = changes_since(cur, _scope, _since, today, language)
+    return table.frame, [name for name, kind in table.kinds.items() if kind == "url"]
+
+
+def changes(scope: Filters, since: date) -> tuple[pd.DataFrame, list[str]]:
+    """The meeting pack's Changes sheet for `scope` since `since`, in the reader's language: (rows, link columns)."""
+    return _changes(str(config.db_path()), data_version(), date.today(), lang(), repr((scope, since)), scope, since)
