@@ -139,12 +139,17 @@ def milestone_timeline(dated: pd.DataFrame, legend: tuple[str, str], titles: dic
                     {"field": "status", "type": "nominal", "title": titles["status"]},
                     {"field": "flag", "type": "nominal", "title": titles["flag"]}],
         "description": {"field": "says", "type": "nominal"}}}
-    rule = {"data": {"values": [{"day": today.isoformat(), "label": titles["today"]}]},
+    rule = today_rule(today, titles["today"])
+    return dated, {"height": {"step": 34}, "layer": [points, rule]}
+
+
+def today_rule(today: date, label: str) -> dict:
+    """A dashed vertical rule at today with its word on top: a time axis's reference point."""
+    return {"data": {"values": [{"day": today.isoformat(), "label": label}]},
             "encoding": {"x": {"field": "day", "type": "temporal"}},
             "layer": [{"mark": {"type": "rule", "strokeDash": [4, 4], "color": palette.TODAY}},
                       {"mark": {"type": "text", "baseline": "bottom", "dy": -4, "color": palette.TODAY},
                        "encoding": {"y": {"value": 0}, "text": {"field": "label", "type": "nominal"}}}]}
-    return dated, {"height": {"step": 34}, "layer": [points, rule]}
 
 
 def story_timeline(points: pd.DataFrame, lanes: list[tuple[str, str]], titles: dict[str, str], today: date
@@ -171,9 +176,5 @@ def story_timeline(points: pd.DataFrame, lanes: list[tuple[str, str]], titles: d
     marks = {"mark": {"type": "point", "filled": True, "size": 110, "opacity": 0.85},
              "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
                           "description": {"field": "says", "type": "nominal"}}}
-    rule = {"data": {"values": [{"day": today.isoformat(), "label": titles["today"]}]},
-            "encoding": {"x": {"field": "day", "type": "temporal"}},
-            "layer": [{"mark": {"type": "rule", "strokeDash": [4, 4], "color": palette.TODAY}},
-                      {"mark": {"type": "text", "baseline": "bottom", "dy": -4, "color": palette.TODAY},
-                       "encoding": {"y": {"value": 0}, "text": {"field": "label", "type": "nominal"}}}]}
+    rule = today_rule(today, titles["today"])
     return points, {"height": {"step": 46}, "layer": [windows, marks, rule]}
