@@ -294,3 +294,17 @@ def test_every_field_is_documented():
               *records.STATEMENT_FIELDS, *records.EVENT_FIELDS, *records.SOURCE_FIELDS, *records.PLAN_FIELDS,
               *records.MEMBER_FIELDS}
     assert sorted(f for f in fields if f"`{f}`" not in text) == []
+
+
+def test_the_mexico_case_with_its_requests_and_follow_up(client):
+    listed = client.get("/api/v1/cases").json()
+    assert [c["case_id"] for c in listed["items"]] == ["MX-RP-2018"] and listed["items"][0]["count_requests"] == 3
+    case = client.get("/api/v1/cases/MX-RP-2018").json()
+    assert (case["filed_date"], case["resolution_date"]) == ("2018-07-16", "2019-12-12")
+    first = case["requests"][0]
+    assert (first["request_id"], first["commitment_id"], first["last_follow_up_date"]) == (
+        "MX-RP-2018/1", "MX0081", "2023-03-21")
+    assert first["commitment_url"].endswith("/api/v1/commitments/MX0081")
+    assert [f["date_raw"] for f in case["follow_ups"]] == ["2021-07", "2023-01", "2023-03-21"]
+    assert client.get("/api/v1/cases/NOPE").status == 404
+    assert client.get("/api/v1/cases/%3Cx%3E").status == 400

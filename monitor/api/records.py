@@ -359,3 +359,28 @@ def watchlist(cur, links: Links, today: date) -> dict:
 def flat(items: list[dict]) -> pd.DataFrame:
     """List records as a table for CSV: lists joined by the CSV writer, nested objects left out."""
     return pd.DataFrame([{k: v for k, v in item.items() if not isinstance(v, dict)} for item in items])
+
+
+
+def cases(cur, links: Links) -> dict:
+    """Every mandate (a Response Policy case and its resolution), with how many requests it holds."""
+    items = rows(queries.cases(cur))
+    for c in items:
+        c["case_url"] = links.api_url(f"{paths.API}/cases/{c['case_id']}")
+        c["page_url"] = links.base + links.page("case", links.lang, id=c["case_id"])
+    return {"count": len(items), "items": items}
+
+
+def case_detail(cur, case_id: str, links: Links, today: date) -> dict | None:
+    """One case with the requests of its resolution (each with its last follow-up, the days since and whether
+    a review cadence was missed) and the follow-up logged against them."""
+    found = queries.case(cur, case_id)
+    if found is None:
+        return None
+    requests = rows(queries.case_requests(cur, case_id, today))
+    for r in requests:
+        if r.get("commitment_id"):
+            r["commitment_url"] = links.api_url(paths.commitment(r["commitment_id"]))
+    return {**{k: value(v) for k, v in found.items() if k not in ("source_id", "source_sheet", "source_row")},
+            "page_url": links.base + links.page("case", links.lang, id=case_id), "as_of": today.isoformat(),
+            "requests": requests, "follow_ups": rows(queries.follow_ups(cur, case_id))}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from monitor.api import ApiError, badge, feeds, openapi, records
 from monitor.export import CSV_MIME, csv_bytes
 
 log = logging.getLogger(__name__)
+CASE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")  # MX-RP-2018: a case id, nothing else reaches a query
 JSON_MIME = "application/json; charset=utf-8"
 HTML_MIME = "text/html; charset=utf-8"
 CACHE = "public, max-age=60"
@@ -216,6 +218,27 @@ class Api:
 
         return self.json_or_csv(request, request.path_params.get("suffix", ""), build)
 
+    def cases(self, request: Request) -> Response:
+        def build(cur, links, params, today):
+            records.check_names(params, records.COMMON_PARAMS)
+            return _json(records.cases(cur, links))
+
+        return self.serve(request, build, JSON_MIME, variant="json")
+
+    def case(self, request: Request) -> Response:
+        case_id = request.path_params["case_id"]
+        if not CASE_ID.match(case_id):
+            raise ApiError(400, f"{case_id[:80]!r} is no case id (letters, digits, '-', '_', '.')")
+
+        def build(cur, links, params, today):
+            records.check_names(params, records.COMMON_PARAMS)
+            found = records.case_detail(cur, case_id, links, today)
+            if found is None:
+                raise ApiError(404, f"no case {case_id!r}")
+            return _json(found)
+
+        return self.serve(request, build, JSON_MIME, variant="json")
+
     # --- /feeds and /badge ----------------------------------------------------------------------------
 
     def feed(self, request: Request) -> Response:
@@ -309,6 +332,7 @@ def routes(cursors: Cursors | None = None, cache_size: int | None = None) -> lis
             route("/v1/plans", api.plans), route("/v1/plans.{suffix:str}", _only(api.plans)),
             route("/v1/members", api.members), route("/v1/members.{suffix:str}", _only(api.members)),
             route("/v1/watchlist", api.watchlist), route("/v1/watchlist.{suffix:str}", _only(api.watchlist)),
+            route("/v1/cases", api.cases), route("/v1/cases/{case_id:str}", api.case),
             Route("/v1/imports", imports.endpoint, methods=["POST", "OPTIONS"]),
         ]),
         _mount("/feeds", [
