@@ -65,8 +65,11 @@ def test_follow_link_to_the_flagship(server, page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.get_by_text("What to raise").first.is_visible()
     assert page.get_by_text("Related dated events").is_visible()
-    timeline = page.locator("[data-testid=stVegaLiteChart]")
-    expect(timeline).to_have_count(1, timeout=30_000)
+    charts = page.locator("[data-testid=stVegaLiteChart]")
+    expect(charts).to_have_count(2, timeout=30_000)                  # the story at the top, then the milestones
+    story, timeline = charts.nth(0), charts.nth(1)
+    story.locator(".mark-symbol.role-mark").first.wait_for(timeout=30_000)  # its points drawn
+    expect(story).to_contain_text("Progress statements")             # lanes in words
     timeline.locator(".role-mark").first.wait_for(timeout=30_000)  # drawn, not only a valid spec
     expect(timeline).to_contain_text("Overdue")                     # the legend says which marks are overdue
     expect(timeline).to_contain_text("Today")
