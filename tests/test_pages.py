@@ -452,7 +452,6 @@ def test_compare_charts_name_statuses_and_plans(db_file):
 
 
 def test_compare_portfolio_map_draws_the_hierarchy(db_file):
-
     from monitor import palette
 
     at = open_page(pages.file("compare"))
