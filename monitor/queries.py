@@ -402,19 +402,19 @@ def staleness(cur, f: Filters, by: str = "member", today: date | None = None) ->
         raise ValueError(f"cannot group staleness by {by}")
     key, name = STALENESS_GROUPS[by]
     w = where(cur, f)
+    # the mart's last_update_date is each commitment's latest statement (max period_end of its updates)
     sql = f"""with c as (select * from {RATED} where {w.sql}),
-              said as (select commitment_id, max(period_end) as last_statement from progress_update group by 1),
               due as (select commitment_id, count(*) as due, count(*) filter (where is_closed) as done
                       from mart_milestone_status where due_date < $today group by 1)
               select c.{key} as group_id, any_value(c.{name}) as group_name, count(*) as commitments,
-                     max(s.last_statement) as last_statement,
-                     datediff('day', max(s.last_statement), $today) as days_since_statement,
-                     avg((s.last_statement is null or s.last_statement < $today - interval 6 month)::int)
+                     max(c.last_update_date) as last_statement,
+                     datediff('day', max(c.last_update_date), $today) as days_since_statement,
+                     avg((c.last_update_date is null or c.last_update_date < $today - interval 6 month)::int)
                          as share_silent_6m,
-                     avg((s.last_statement is null or s.last_statement < $today - interval 12 month)::int)
+                     avg((c.last_update_date is null or c.last_update_date < $today - interval 12 month)::int)
                          as share_silent_12m,
                      coalesce(sum(d.due), 0) as milestones_due, coalesce(sum(d.done), 0) as milestones_done
-              from c left join said s using (commitment_id) left join due d using (commitment_id)
+              from c left join due d using (commitment_id)
               group by all
               order by days_since_statement desc nulls first, share_silent_12m desc, commitments desc, group_id"""
     return _run(cur, sql, w.params, today)
