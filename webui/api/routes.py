@@ -196,11 +196,15 @@ class Api:
             raise ApiError(406, "one commitment is JSON only (it nests ratings, milestones and statements); "
                                 "lists are also CSV: /api/v1/commitments.csv")
 
+        return self.one(request, records.commitment_detail, commitment_id, "commitment")
+
+    def one(self, request: Request, detail: Callable, key: str, what: str) -> Response:
+        """One record as JSON (a commitment, a case), or a 404 naming what was asked for."""
         def build(cur, links, params, today):
             records.check_names(params, records.COMMON_PARAMS)
-            found = records.commitment_detail(cur, commitment_id, links, today)
+            found = detail(cur, key, links, today)
             if found is None:
-                raise ApiError(404, f"no commitment {commitment_id!r}")
+                raise ApiError(404, f"no {what} {key!r}")
             return _json(found)
 
         return self.serve(request, build, JSON_MIME, variant="json")
@@ -230,14 +234,7 @@ class Api:
         if not CASE_ID.match(case_id):
             raise ApiError(400, f"{case_id[:80]!r} is no case id (letters, digits, '-', '_', '.')")
 
-        def build(cur, links, params, today):
-            records.check_names(params, records.COMMON_PARAMS)
-            found = records.case_detail(cur, case_id, links, today)
-            if found is None:
-                raise ApiError(404, f"no case {case_id!r}")
-            return _json(found)
-
-        return self.serve(request, build, JSON_MIME, variant="json")
+        return self.one(request, records.case_detail, case_id, "case")
 
     # --- /feeds and /badge ----------------------------------------------------------------------------
 
