@@ -111,8 +111,9 @@ def follow_up_table(done: pd.DataFrame) -> pd.DataFrame | None:
         return None
     lg = lang()
     shown = pd.DataFrame({
-        tr("mandate.date"): [fmt(d) if d == d and d is not None else raw
-                             for d, raw in zip(done["follow_up_date"], done["date_raw"])],
+        tr("mandate.date"): [fmt(d) if precision == "day" and d == d and d is not None else raw  # 2021-07 stays a month
+                             for d, raw, precision in zip(done["follow_up_date"], done["date_raw"],
+                                                          done["date_precision"])],
         tr("export.col.request"): done["request_id"],
         tr("mandate.kind"): done["kind"].map(lambda k: tr(f"mandate.fu_{k}")),
         tr("col.actor"): done["actor"],
