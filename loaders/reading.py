@@ -487,7 +487,7 @@ def workbook_problems(data: bytes, part: str | None, file: str, sheet: str | Non
         if part is None:  # xl/workbook.xml links no part to this sheet
             raise xlsx_scan.ScanError("KeyError")
         scan = xlsx_scan.scan_sheet(data, part, min_row=header_row + 1, columns=set(columns))
-    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
+    except xlsx_scan.ScanError as exc:  # the message names the cause's type (KeyError, XMLSyntaxError)
         return [problem(f"the workbook cannot be checked ({exc}); save it again in Excel")]
     problems = []
     for (r0, c0), (r1, c1) in scan.merged:  # merged cells hide values in all but their first cell
