@@ -24,6 +24,8 @@ MAX_CELL_CHARS = 100_000
 TITLE_CHARS = 1_000
 C0_CONTROLS_PATTERN = r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]"  # NUL is refused, tab, LF and CR are text
 C0_CONTROLS = re.compile(C0_CONTROLS_PATTERN)
+ANY_CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\x7f"  # the same, as UTF-8 bytes
 ODD_CELLS = (bool, date, time, timedelta, type(None))  # values whose str() is not the text a person sees
 DECIMAL = re.compile(r"-?\d+\.\d+")
 WHOLE_FLOAT = r"^-?(0)\.0$|^(-?[1-9]\d*)\.0$"  # '12.0' -> '12', '-0.0' -> '0': _float_text for a column (RE2)
@@ -130,14 +132,25 @@ class ColumnCheck:
     removed: int  # control characters removed
 
 
-def check_column(cells: pa.Array | pa.ChunkedArray, limit: int = MAX_CELL_CHARS) -> ColumnCheck:
-    """The cell checks over a whole column of text, with Arrow kernels (a few passes in C, none in Python)."""
-    lengths = pc.utf8_length(cells)
-    too_long = np.flatnonzero(pc.fill_null(pc.greater(lengths, limit), False).to_numpy(zero_copy_only=False))
+def has_control_bytes(text: bytes) -> bool:
+    """Whether UTF-8 text holds any NUL or control character (one pass in C; the column checks can be skipped)."""
+    return len(text.translate(None, CONTROL_BYTES)) != len(text)
+
+
+def check_column(cells: pa.Array | pa.ChunkedArray, limit: int = MAX_CELL_CHARS, *,
+                 controls: bool = True) -> ColumnCheck:
+    """The cell checks over a whole column of text, with Arrow kernels. Most columns are clean: one regex pass
+    finds any NUL or control character (skipped when the caller knows there are none: controls=False), and byte
+    lengths (free in Arrow) clear the limit; the detailed kernels run only for a column that fails them."""
+    nothing = np.array([], dtype=np.int64)
+    too_long, lengths = nothing, nothing
+    if len(cells) and (pc.max(pc.binary_length(cells)).as_py() or 0) > limit:  # bytes >= characters
+        counts = pc.utf8_length(cells)
+        too_long = np.flatnonzero(pc.fill_null(pc.greater(counts, limit), False).to_numpy(zero_copy_only=False))
+        lengths = np.asarray(counts.to_numpy(zero_copy_only=False))[too_long]
+    if not controls or not len(cells) or not pc.any(pc.match_substring_regex(cells, ANY_CONTROL_PATTERN)).as_py():
+        return ColumnCheck(cells, nothing, too_long, lengths, 0)
     nul = np.flatnonzero(pc.fill_null(pc.match_substring(cells, "\x00"), False).to_numpy(zero_copy_only=False))
-    removed = 0
-    if pc.any(pc.match_substring_regex(cells, C0_CONTROLS_PATTERN)).as_py():
-        cleaned = pc.replace_substring_regex(cells, C0_CONTROLS_PATTERN, "")
-        removed = pc.sum(pc.subtract(lengths, pc.utf8_length(cleaned))).as_py() or 0
-        cells = cleaned
-    return ColumnCheck(cells, nul, too_long, np.asarray(lengths.to_numpy(zero_copy_only=False))[too_long], int(removed))
+    cleaned = pc.replace_substring_regex(cells, C0_CONTROLS_PATTERN, "")
+    removed = pc.sum(pc.subtract(pc.utf8_length(cells), pc.utf8_length(cleaned))).as_py() or 0
+    return ColumnCheck(cleaned, nul, too_long, lengths, int(removed))

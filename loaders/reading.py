@@ -472,10 +472,12 @@ def audit_cells(data: bytes, sheet: Sheet, grid: Grid) -> list[Problem]:
 
 
 def workbook_problems(data: bytes, part: str | None, file: str, sheet: str | None, header_row: int,
-                      columns: dict[int, str], shown: Callable[[int, int], str]) -> list[Problem]:
-    """What one streaming pass over a sheet's XML (loaders.xlsx_scan) finds below its header row, as problems.
+                      columns: dict[int, str], shown: Callable[[int, int], str],
+                      scan: xlsx_scan.SheetScan | None = None) -> list[Problem]:
+    """What one pass over a sheet's XML (loaders.xlsx_scan) finds below its header row, as problems.
 
-    columns: the 0-based columns read -> the column name to report; shown(row, column): the text read there.
+    columns: the 0-based columns read -> the column name to report; shown(row, column): the text read there;
+    scan: the sheet's scan when already made (of every row and column; only the data area is reported).
     Merged cells in the header or data rows, Excel errors and formulas without a saved result refuse the
     file; a formula's saved result and hidden rows are imported with a warning.
     """
@@ -486,15 +488,17 @@ def workbook_problems(data: bytes, part: str | None, file: str, sheet: str | Non
     try:
         if part is None:  # xl/workbook.xml links no part to this sheet
             raise xlsx_scan.ScanError("KeyError")
-        scan = xlsx_scan.scan_sheet(data, part, min_row=header_row + 1, columns=set(columns))
-    except xlsx_scan.ScanError as exc:  # the message names the cause's type, as it always has
+        if scan is None:
+            scan = xlsx_scan.scan_sheet(data, part, min_row=header_row + 1, columns=set(columns))
+    except xlsx_scan.ScanError as exc:  # the message names the cause's type (KeyError, XMLSyntaxError)
         return [problem(f"the workbook cannot be checked ({exc}); save it again in Excel")]
     problems = []
     for (r0, c0), (r1, c1) in scan.merged:  # merged cells hide values in all but their first cell
         if r1 + 1 >= header_row:
             ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
             problems.append(problem(f"merged cells {ref}: unmerge them and fill every cell", r0 + 1, None, ref))
-    for cell in sorted([*scan.formulas, *scan.errors], key=lambda c: (c.row, c.column)):
+    cells = [c for c in [*scan.formulas, *scan.errors] if c.row > header_row and c.column in columns]
+    for cell in sorted(cells, key=lambda c: (c.row, c.column)):
         ref, column = f"{column_letter(cell.column)}{cell.row}", columns[cell.column]
         if isinstance(cell, xlsx_scan.ExcelError):
             problems.append(problem(f"cell {ref} contains the Excel error {cell.value}; fix the formula or type "

@@ -133,11 +133,13 @@ def _parse(xml: bytes):
 # ---------------------------------------------------------------- one sheet's cells
 
 
-def scan_sheet(data: bytes, path: str, *, min_row: int = 1, columns: set[int] | None = None) -> SheetScan:
+def scan_sheet(data: bytes, path: str, *, min_row: int = 1, columns: set[int] | None = None,
+               max_cells: int | None = None) -> SheetScan:
     """Formulas, Excel errors, hidden rows and merged ranges of one sheet part.
 
     Formula and error cells are kept only from row min_row on and, when columns is given, in those 0-based
-    columns; hidden rows and merged ranges are all kept. Raises ScanError when the part cannot be read.
+    columns; hidden rows and merged ranges are all kept. Raises ScanError when the part cannot be read, and
+    TooManyCells once more than max_cells formula and error cells are kept.
 
     Most sheets have none of these: the XML is searched for their markers as bytes (a few passes of
     bytes.find over each decompressed block, 10-50x faster than parsing it) and only the elements found are
@@ -145,12 +147,16 @@ def scan_sheet(data: bytes, path: str, *, min_row: int = 1, columns: set[int] | 
     its reference, XML that does not end as a worksheet does) is parsed whole instead (_parse_whole).
     """
     try:
-        found = _search(data, path, min_row, columns)
+        found = _search(data, path, min_row, columns, max_cells)
     except _ParseWhole:
-        return _parse_whole(data, path, min_row, columns)
+        return _parse_whole(data, path, min_row, columns, max_cells)
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
         raise ScanError(type(exc).__name__) from exc
     return found
+
+
+class TooManyCells(Exception):
+    """More formula and error cells than the caller asked to keep."""
 
 
 class _ParseWhole(Exception):
@@ -166,9 +172,9 @@ HIDDEN_ATTRIBUTE = re.compile(rb"""\shidden=["']([^"']*)["']""")
 MERGE_REF = re.compile(rb"""<mergeCell\s[^>]*ref=["']([^"']+)["']""")
 
 
-def _search(data: bytes, path: str, min_row: int, columns: set[int] | None) -> SheetScan:
+def _search(data: bytes, path: str, min_row: int, columns: set[int] | None, max_cells: int | None) -> SheetScan:
     found = SheetScan()
-    state = _RowState(found, min_row, columns)
+    state = _RowState(found, min_row, columns, max_cells)
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as part:
         pending, first, last = b"", True, b""
         while block := part.read(BLOCK):
@@ -220,10 +226,11 @@ def _search_rows(text: bytes, state: _RowState) -> None:
         at = text.find(b"hidden=", at + 1)
 
 
-def _parse_whole(data: bytes, path: str, min_row: int, columns: set[int] | None) -> SheetScan:
+def _parse_whole(data: bytes, path: str, min_row: int, columns: set[int] | None,
+                 max_cells: int | None = None) -> SheetScan:
     """The same findings from parsing every row, streaming: time grows with the sheet, memory does not."""
     found = SheetScan()
-    state = _RowState(found, min_row, columns)
+    state = _RowState(found, min_row, columns, max_cells)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path) as part:
             for _, element in etree.iterparse(part, events=("end",), tag=("{*}row", "{*}mergeCell"),
@@ -244,8 +251,8 @@ def _parse_whole(data: bytes, path: str, min_row: int, columns: set[int] | None)
 class _RowState:
     """Row and column counters (for cells and rows written without r=) and the shared formulas seen so far."""
 
-    def __init__(self, found: SheetScan, min_row: int, columns: set[int] | None):
-        self.found, self.min_row, self.columns = found, min_row, columns
+    def __init__(self, found: SheetScan, min_row: int, columns: set[int] | None, max_cells: int | None = None):
+        self.found, self.min_row, self.columns, self.max_cells = found, min_row, columns, max_cells
         self.number = 0
         self.shared: dict[str, object] = {}  # si -> openpyxl Translator of the master formula
         self.queries: dict[str, tuple] = {}  # namespace -> compiled XPaths
@@ -276,6 +283,8 @@ class _RowState:
                 self.found.formulas.append(Formula(number, column, text, bool(value_of(cell))))
         elif wanted:
             self.found.errors.append(ExcelError(number, column, value_of(cell)))
+        if self.max_cells is not None and len(self.found.formulas) + len(self.found.errors) > self.max_cells:
+            raise TooManyCells
 
     def _position(self, cell) -> tuple[int, int]:
         """(row, column) from r=, else counted on from the last sibling that has one, as Excel readers do."""

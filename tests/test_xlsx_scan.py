@@ -1,4 +1,4 @@
-"""The streaming sheet scan (loaders.xlsx_scan) finds what a full openpyxl load used to, on any size of workbook."""
+"""The sheet scan (loaders.xlsx_scan) finds what a full openpyxl load finds, on any size of workbook."""
 from __future__ import annotations
 
 import io
@@ -150,7 +150,7 @@ def test_entities_are_never_expanded_even_when_the_gate_is_bypassed():
 
 
 def test_formula_problems_come_with_no_size_warning():
-    """The checks no longer depend on the file's size; the warning that they were skipped is gone."""
+    """A formula is named by its cell whatever the workbook's size: no check is skipped for large files."""
     book = f.nap_book()
     book["Commitments"]["F3"] = "=A3"
     batch = nap_workbook.load(f.xlsx(book), "plan.xlsx")

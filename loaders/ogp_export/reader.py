@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -25,6 +26,7 @@ from loaders.cells import (
     cell_text,
     check_column,
     controls_note,
+    has_control_bytes,
     length_message,
     nul_message,
     nul_shown,
@@ -39,6 +41,8 @@ from loaders.reading import (
     workbook_problems,
 )
 from loaders.xlsx_scan import column_letter
+
+EARLY_SCAN_CELLS = 10_000  # formula and error cells the early scan keeps before leaving the sheet to _audit
 
 
 @dataclass
@@ -79,7 +83,8 @@ def _read_csv(data: bytes, name: str) -> TextTable:
         frame, problems = _read_csv_strictly(text, header, name, delimiter)
         columns = {i: pa.array(frame.iloc[:, i], pa.string()) for i in read}
         return _text_table(header, columns, 1, None, name, problems, notes)
-    return _text_table(header, dict(zip(read, table.columns)), 1, None, name, [], notes)
+    controls = has_control_bytes(bytes(text))
+    return _text_table(header, dict(zip(read, table.columns)), 1, None, name, [], notes, controls)
 
 
 def _read_columns(header: list[str]) -> list[int]:
@@ -168,38 +173,57 @@ def _width_problem(name: str, header: list[str], record: list[str], row: int, de
 
 
 def _read_xlsx(data: bytes, name: str) -> TextTable:
-    """The first visible worksheet with an OGP export header in its first rows, read by calamine."""
+    """The first visible worksheet with an OGP export header in its first rows, read by calamine.
+
+    The sheet's XML is scanned for what calamine cannot see (loaders.xlsx_scan) on another thread while
+    calamine reads it: both mostly run outside the GIL, so on two cores the scan costs almost nothing.
+    """
+    try:
+        parts = {p.name: p.path for p in xlsx_scan.sheet_parts(data)}
+    except xlsx_scan.ScanError:
+        parts = {}
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        for meta in book.sheets_metadata:
-            if meta.visible != calamine.SheetVisibleEnum.Visible or meta.typ != calamine.SheetTypeEnum.WorkSheet:
-                continue
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-                header = [cell_text(v) for v in row]
-                if matches(header):
-                    table = _sheet_from_rows(rows[i + 1:], header, i + 1, meta.name, name)
-                    table.problems += _audit(data, table, name)
-                    return table
+        sheets = [m.name for m in book.sheets_metadata
+                  if m.visible == calamine.SheetVisibleEnum.Visible and m.typ == calamine.SheetTypeEnum.WorkSheet]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            early = pool.submit(_early_scan, data, parts.get(sheets[0])) if sheets else None
+            for sheet in sheets:
+                rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+                    header = [cell_text(v) for v in row]
+                    if matches(header):
+                        table = _sheet_from_rows(rows[i + 1:], header, i + 1, sheet, name)
+                        scan = early.result() if early and sheet == sheets[0] else None
+                        table.problems += _audit(data, parts.get(sheet), table, name, scan)
+                        return table
     except calamine.CalamineError as exc:
         raise gate.refuse(name, f"the workbook could not be read ({exc}); save or download it again") from None
     raise gate.refuse(name, f"no visible sheet has the OGP export header (with '{ID}') "
                             f"in its first {HEADER_SCAN_ROWS} rows")
 
 
-def _audit(data: bytes, table: TextTable, name: str) -> list[Problem]:
-    """What calamine cannot see in the sheet read (formulas, Excel errors, merged cells, hidden rows)."""
+def _early_scan(data: bytes, part: str | None) -> xlsx_scan.SheetScan | None:
+    """The whole sheet's scan before its header is known; None leaves it to _audit (a scan error, or a sheet
+    so full of formulas that keeping them all costs more than scanning again for the columns read)."""
+    if part is None:
+        return None
     try:
-        part = next((p.path for p in xlsx_scan.sheet_parts(data) if p.name == table.sheet), None)
-    except xlsx_scan.ScanError:
-        part = None
+        return xlsx_scan.scan_sheet(data, part, max_cells=EARLY_SCAN_CELLS)
+    except (xlsx_scan.ScanError, xlsx_scan.TooManyCells):
+        return None
+
+
+def _audit(data: bytes, part: str | None, table: TextTable, name: str,
+           scan: xlsx_scan.SheetScan | None) -> list[Problem]:
+    """What calamine cannot see in the sheet read (formulas, Excel errors, merged cells, hidden rows)."""
     read = _read_columns(table.headers)
     published = {i: CANONICAL.get(header_key(table.headers[i]), table.headers[i].strip()) for i in read}
 
     def shown(row: int, i: int) -> str:
         return table.frame[table.headers[i]].iat[row - table.header_row - 1]
 
-    return workbook_problems(data, part, name, table.sheet, table.header_row, published, shown)
+    return workbook_problems(data, part, name, table.sheet, table.header_row, published, shown, scan)
 
 
 def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: int, sheet: str,
@@ -212,13 +236,14 @@ def _sheet_from_rows(body: list[list[object]], header: list[str], header_row: in
 
 
 def _text_table(header: list[str], columns: dict[int, pa.Array | pa.ChunkedArray], header_row: int,
-                sheet: str | None, name: str, problems: list[Problem], notes: list[str]) -> TextTable:
+                sheet: str | None, name: str, problems: list[Problem], notes: list[str],
+                controls: bool = True) -> TextTable:
     """The columns read, each through the checks every loader's cells get (loaders.cells.check_column)."""
     checked, removed = {}, 0
     for i, cells in columns.items():
         published = CANONICAL.get(header_key(header[i]), header[i].strip())
         limit = TITLE_CHARS if published in TITLES else MAX_CELL_CHARS
-        found = check_column(cells, limit)
+        found = check_column(cells, limit, controls=controls)
         checked[str(i)] = found.cells
         removed += found.removed
         for k in found.nul:

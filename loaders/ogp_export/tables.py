@@ -113,7 +113,7 @@ def _note_month_first(ctx: Context) -> None:
     """01/02/2021 is 2 January in the OGP export (US month-first); say so, since a reader may think otherwise."""
     for header in ("Start Date", "End Date"):
         raw = ctx.col(header)
-        ambiguous = [t for t in raw.unique() if is_ambiguous(t)]
+        ambiguous = [t for t in raw.unique() if is_ambiguous(t) and dates.parse_date(t).value]
         if not ambiguous:
             continue
         hits = raw.isin(ambiguous).to_numpy()

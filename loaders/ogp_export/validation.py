@@ -39,6 +39,10 @@ def check_ids(ctx: Context) -> list[Problem]:
 def _canonical_ids(ctx: Context, header: str, kind: str) -> list[Problem]:
     """One column's ids in canonical form, computed per distinct spelling; look-alikes refused, naming both."""
     raw = ctx.frame[header].str.strip()
+    odd = [u for u in raw.unique() if not u.isascii() or ids.canonical_id(u) != u]
+    if not odd:  # every spelling is canonical, so no two spellings can fold to one id
+        ctx.frame[header] = raw
+        return []
     canonical = {u: ids.canonical_id(u) for u in raw.unique()}
     problems = []
     for spelling in (u for u, c in canonical.items() if ids.foreign_digits(c)):
