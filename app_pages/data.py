@@ -113,10 +113,8 @@ def history() -> None:
 
 
 def who_may_import() -> bool:
-    """Say which identity mode is active and who is acting; only the Support Unit gets the uploader."""
-    person, mode = identity.principal(), identity.mode()
-    st.caption(tr(f"ui2.mode_{mode}", who=person.describe()))
-    if person.at_least("support_unit"):
+    """Only the Support Unit gets the uploader; anyone else is told why (the sidebar says who is acting)."""
+    if identity.principal().at_least("support_unit"):
         return True
     st.info(tr("ui2.import_needs_role"), icon=":material/lock:")
     return False

@@ -1,21 +1,38 @@
 """Who is using the dashboard: the identity mode from the server's configuration, and the acting Principal.
 
 The rules are monitor.auth's (identity_mode, principal_from_user); this module only reads what Streamlit
-knows: whether an [auth] section is configured (st.login), whether trusted user headers are set, which
-address the server listens on, and st.user.
+knows: whether an [auth] section is configured (st.login) and which providers it names, whether trusted
+user headers are set, which address the server listens on, and st.user.
 """
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import streamlit as st
 
 from monitor import auth
 
 
+def _auth_section() -> Mapping:
+    try:
+        return st.secrets.get("auth") or {}
+    except FileNotFoundError:  # no secrets.toml at all
+        return {}
+
+
 def _oidc_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except FileNotFoundError:  # no secrets.toml at all
+    except FileNotFoundError:
         return False
+
+
+def providers() -> list[str | None]:
+    """The sign-in choices, as st.login takes them: None for the [auth] section's own provider, then each
+    [auth.NAME] section that names a client (Streamlit's rule for a provider section)."""
+    section = _auth_section()
+    named = [name for name, value in section.items() if isinstance(value, Mapping) and "client_id" in value]
+    return ([None] if "client_id" in section else []) + named
 
 
 @st.cache_resource(show_spinner=False)
@@ -30,6 +47,11 @@ def mode() -> str:
                               server_address=st.get_option("server.address"))
 
 
+def user() -> dict:
+    """What Streamlit says about the visitor (st.user as a plain mapping; empty with no identity source)."""
+    return st.user.to_dict()
+
+
 def principal() -> auth.Principal:
     """The acting person of this session; public unless an identity source says otherwise."""
-    return auth.principal_from_user(st.user.to_dict(), _roles(), mode())
+    return auth.principal_from_user(user(), _roles(), mode())
