@@ -8,7 +8,6 @@ Nothing in the app knows it is tested.
 from __future__ import annotations
 
 import duckdb
-import pytest
 import streamlit as st
 from people import ADMIN, CSO, STAFF
 from streamlit.testing.v1 import AppTest
@@ -17,28 +16,9 @@ from test_pages import FLAGSHIP, ROOT, frames, sql, texts
 from monitor import work
 from webui import pages
 
-ROLES = f"""[roles]
-"{STAFF.email}" = "support_unit"
-"@civil.example" = "civil_society"
-"{ADMIN.email}" = "admin"
-"""
 MARKER = "Wq3FormMarker"
 STATEMENT = {"pf_organisation": "Fundar", "pf_period": "2025-S2", "pf_narrative": f"Monitoring visit {MARKER}",
              "pf_evidence": "https://fundar.example/report-2025"}
-
-
-@pytest.fixture
-def team(db_file, tmp_path, monkeypatch):
-    """The dashboard behind a sign-in proxy on loopback, with a roles file naming each role's person."""
-    roles = tmp_path / "roles.toml"
-    roles.write_text(ROLES, encoding="utf-8")
-    monkeypatch.setenv("MONITOR_ROLES", str(roles))
-    before = st.config.get_option("server.trustedUserHeaders")
-    st.config.set_option("server.trustedUserHeaders", {"X-Forwarded-Email": "email"})
-    st.cache_resource.clear()
-    yield db_file
-    st.config.set_option("server.trustedUserHeaders", before)
-    st.cache_resource.clear()
 
 
 def open_as(person, page: str, **params: str) -> AppTest:
