@@ -18,6 +18,7 @@ from webui.downloads import download_table
 from webui.filters import current_filters
 from webui.language import lang, tr
 from webui.subscribe import commitment_links
+from webui.work_forms import commitment_work
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
@@ -277,7 +278,8 @@ def progress(commitment_id: str) -> None:
     with st.expander(tr("commitment.progress_detail")):
         st.dataframe(pd.DataFrame({
             tr("col.period"): data["period"], tr("story.subject"): data["subject"], tr("col.assessor"): data["who"],
-            tr("col.reading"): data["reading"], tr("col.percent"): data["percent_complete"],
+            tr("col.said_by"): data["assessor_name"].fillna(""), tr("col.reading"): data["reading"],
+            tr("col.percent"): data["percent_complete"],
             tr("col.narrative"): in_language(data, "narrative", lg), tr("col.challenges"): data["challenges"],
             tr("col.source"): [source_text(r) for r in data.to_dict("records")],
         }), hide_index=True, key="progress_detail")
@@ -385,3 +387,4 @@ dated = history(commitment_id)
 if dated is not None:
     download_table(dated, f"{commitment_id}_events", key="dl_events")
 sources(commitment_id)
+commitment_work(plain(read("commitment", commitment_id)))
