@@ -7,6 +7,7 @@ audit row (`append_audit`) in the same transaction, and every write function tak
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -488,3 +489,31 @@ def revoke_token(principal: Principal, con, token_id: str) -> bool:
 def touch_token(con, token_id: str) -> None:
     """Bookkeeping, not a change to the monitor's data (so not audited): when the token was last accepted."""
     con.execute("update api_token set last_used_at = ? where token_id = ?", [db.now_utc(), token_id])
+
+
+# --- the roles file -------------------------------------------------------------------------------------
+
+ROLES_RELOAD = "roles_reload"
+
+
+def record_roles_reload(principal: Principal, con, roles: auth.RoleMap) -> int | None:
+    """Audit the roles file the dashboard has just read, when it is not the version audited last: before and
+    after hold the emails and @domains whose role changed (a removed one is only in before). Returns the row's
+    seq, or None when the file is the one already recorded (a restart, a touch without a change)."""
+    auth.require(principal, auth.SUPPORT_UNIT, "record a roles-file reload")
+    with db.transaction(con):
+        rows = con.execute("select before_json, after_json, source_sha256 from audit_log where action = ? "
+                           "order by seq", [ROLES_RELOAD]).fetchall()
+        if (rows[-1][2] if rows else None) == roles.sha256:
+            return None
+        held: dict[str, str] = {}
+        for before, after, _ in rows:  # replay the recorded changes: the roles as last audited
+            before, after = json.loads(before or "{}"), json.loads(after or "{}")
+            held = {k: v for k, v in held.items() if k not in before or k in after} | after
+        now = roles.entries()
+        return append_audit(con, principal, ROLES_RELOAD, entity_table="roles_file",
+                            entity_id=str(roles.path) if roles.path else None,
+                            before={k: v for k, v in held.items() if now.get(k) != v},
+                            after={k: v for k, v in now.items() if held.get(k) != v},
+                            reason="the roles file was read" if roles.path else "no roles file: everyone is public",
+                            source_file=str(roles.path) if roles.path else None, source_sha256=roles.sha256)

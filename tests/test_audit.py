@@ -3,6 +3,7 @@ and SQL writes that only the writer issues."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import re
 import signal
@@ -243,3 +244,27 @@ def test_public_reads_never_name_the_private_tables():
     for path in readers:
         text = path.read_text(encoding="utf-8")
         assert not [name for name in PRIVATE if name in text], path
+
+
+def test_a_roles_file_reload_is_audited_with_what_changed(bundled_con, tmp_path):
+    from monitor import auth, store
+
+    path = tmp_path / "roles.toml"
+    path.write_text('[roles]\n"officer@ogp.example" = "support_unit"\n"@civil.example" = "civil_society"\n')
+    reader = auth.system("roles-file")
+    first = store.record_roles_reload(reader, bundled_con, auth.load_roles(path))
+    assert store.record_roles_reload(reader, bundled_con, auth.load_roles(path)) is None  # same file: no row
+    path.write_text('[roles]\n"officer@ogp.example" = "civil_society"\n"lead@ogp.example" = "admin"\n')
+    second = store.record_roles_reload(reader, bundled_con, auth.load_roles(path))
+    rows = bundled_con.execute("select seq, actor, entity_id, before_json, after_json, source_sha256 from audit_log "
+                               "where action = 'roles_reload' order by seq").fetchall()
+    assert [r[0] for r in rows] == [first, second]
+    assert rows[0][3:5] == ("{}", '{"@civil.example":"civil_society","officer@ogp.example":"support_unit"}')
+    # the officer's role changed, the domain went, the lead came: only those, old values before, new after
+    assert rows[1][3:5] == ('{"@civil.example":"civil_society","officer@ogp.example":"support_unit"}',
+                            '{"lead@ogp.example":"admin","officer@ogp.example":"civil_society"}')
+    assert rows[1][1] == "system:roles-file" and rows[1][2] == str(path)
+    assert rows[1][5] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert audit.verify(bundled_con).ok
+    with pytest.raises(auth.NotAllowed):
+        store.record_roles_reload(auth.ANONYMOUS, bundled_con, auth.load_roles(path))

@@ -42,8 +42,14 @@ def run(page: str = "overview", auth: dict | None = None, user: dict | None = No
     return at
 
 
-def box(at: AppTest) -> str:
+def markdown(at: AppTest) -> str:
+    """The sidebar's text elements as the markdown they were given."""
     return "\n".join(str(e.value) for kind in ("markdown", "caption") for e in getattr(at.sidebar, kind))
+
+
+def box(at: AppTest) -> str:
+    """... as a reader sees it (markdown escapes removed)."""
+    return markdown(at).replace("\\", "")
 
 
 def sign_in_buttons(at: AppTest) -> list[str]:
@@ -82,8 +88,9 @@ def test_an_unverified_email_reads_as_the_public(roles):
 
 def test_a_name_from_the_provider_is_text_not_markdown(roles):
     odd = {"is_logged_in": True, "email": "someone@civil.example", "name": "[click](https://evil.example) **x**"}
-    said = box(run(auth={**SHARED, **PROVIDER}, user=odd))
-    assert r"\[click\]\(https://evil\.example\) \*\*x\*\*" in said
+    said = markdown(run(auth={**SHARED, **PROVIDER}, user=odd))
+    assert "[click](" not in said and "**x**" not in said                 # no link, no bold: escaped
+    assert "[click](https://evil.example) **x**" in box(run(auth={**SHARED, **PROVIDER}, user=odd))
     assert "Role: civil society" in said
 
 
@@ -92,3 +99,28 @@ def test_without_sign_in_the_box_says_the_mode(roles):
     st.config.set_option("server.address", "0.0.0.0")
     said = box(run())
     assert "Read-only" in said and "nobody can edit" in said and "Role: the public" in said
+
+
+def test_an_edited_roles_file_takes_effect_without_a_restart_and_is_audited(roles, db_file, tmp_path):
+    import os
+
+    import duckdb
+
+    officer = {"is_logged_in": True, "email": "officer@ogp.example", "email_verified": True}
+    assert "Role: OGP Support Unit" in box(run(auth={**SHARED, **PROVIDER}, user=officer))
+    path = tmp_path / "roles.toml"
+    path.write_text('[roles]\n"officer@ogp.example" = "civil_society"\n')
+    later = path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(later, later))                   # a filesystem's clock may not tick between two writes
+    at = run("data", auth={**SHARED, **PROVIDER}, user=officer)
+    assert "Role: civil society" in box(at) and not at.get("file_uploader")
+    st.cache_resource.clear()                            # the app's connection, closed: read the file here
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        reloads = con.execute("select before_json, after_json from audit_log where action = 'roles_reload' "
+                              "order by seq").fetchall()
+    finally:
+        con.close()
+    assert reloads[-1] == ('{"@civil.example":"civil_society","officer@ogp.example":"support_unit"}',
+                           '{"officer@ogp.example":"civil_society"}')
+    assert len(reloads) == 2

@@ -2,7 +2,8 @@
 
 The rules are monitor.auth's (identity_mode, principal_from_user); this module only reads what Streamlit
 knows: whether an [auth] section is configured (st.login) and which providers it names, whether trusted
-user headers are set, which address the server listens on, and st.user.
+user headers are set, which address the server listens on, and st.user; and it reads the roles file again
+when the file changes, each version audited (monitor.store.record_roles_reload).
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from monitor import auth
+from monitor import auth, store
+from webui.data import WRITE_LOCK, connection
 
 
 def _auth_section() -> Mapping:
@@ -35,10 +37,28 @@ def providers() -> list[str | None]:
     return ([None] if "client_id" in section else []) + named
 
 
-@st.cache_resource(show_spinner=False)
 def _roles() -> auth.RoleMap:
-    """The roles file, read once per process (a malformed file stops the app with its own clear message)."""
-    return auth.load_roles()
+    """The roles file as it is now: read again when its modification time changes, so an edit takes effect
+    without a restart (a malformed file stops the app with its own clear message)."""
+    path = auth.roles_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        stamp = None
+    return _roles_as_of(str(path.resolve()), stamp)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _roles_as_of(path: str, stamp: int | None) -> auth.RoleMap:
+    """Read once per version of the file, and audited through the writer when it is not the version audited last."""
+    roles = auth.load_roles()
+    with WRITE_LOCK:
+        cur = connection().cursor()
+        try:
+            store.record_roles_reload(auth.system("roles-file"), cur, roles)
+        finally:
+            cur.close()
+    return roles
 
 
 def mode() -> str:

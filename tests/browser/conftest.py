@@ -29,12 +29,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_file: Path, log_file: Path, *, port: int | None = None, options: tuple[str, ...] = (),
+def start_server(db_file: Path, log_file: Path, options: tuple[str, ...] = (),
                  env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` (the README's entry point: the pages and the API) on a free port, on loopback
-    unless `options` say otherwise (more `--section.option value` pairs, e.g. `--secrets.files`); waits for
-    /_stcore/health."""
-    port = port or free_port()
+    """`streamlit run app.py` (the README's entry point: the pages and the API) on a free port, with more
+    `--option value` arguments and environment variables if given; waits for /_stcore/health."""
+    port = free_port()
     with open(log_file, "w") as log:  # the server writes to its own copy of the file handle
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

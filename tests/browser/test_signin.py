@@ -13,8 +13,9 @@ import shutil
 from contextlib import contextmanager
 
 import pytest
-from conftest import free_port, start_server, stop_server, wait_for_run
+from conftest import start_server, stop_server, wait_for_run
 from oidc_provider_mock import User, run_server_in_thread
+from playwright.sync_api import expect
 
 from webui import pages
 
@@ -39,13 +40,11 @@ def dashboard(folder, bundled_db_path, options=(), secrets_toml: str | None = No
     db_file = folder / "monitor.duckdb"
     shutil.copy(bundled_db_path, db_file)
     (folder / "roles.toml").write_text(ROLES)
-    port = free_port()
     if secrets_toml is not None:
-        (folder / "secrets.toml").write_text(secrets_toml.format(port=port))
+        (folder / "secrets.toml").write_text(secrets_toml)
         options = (*options, "--secrets.files", str(folder / "secrets.toml"))
     log_file = folder / "streamlit.log"
-    proc, url = start_server(db_file, log_file, port=port, options=tuple(options),
-                             env={"MONITOR_ROLES": str(folder / "roles.toml")})
+    proc, url = start_server(db_file, log_file, tuple(options), env={"MONITOR_ROLES": str(folder / "roles.toml")})
     try:
         yield url
     finally:
@@ -55,7 +54,8 @@ def dashboard(folder, bundled_db_path, options=(), secrets_toml: str | None = No
 
 @pytest.fixture(scope="module")
 def oidc_server(provider, bundled_db_path, tmp_path_factory):
-    """The dashboard with one [auth] provider: the mock, over http on loopback (Authlib allows that there)."""
+    """The dashboard with one [auth] provider: the mock, over http on loopback (Authlib allows that there).
+    Streamlit puts the server's port in place of {port}."""
     auth = (f'[auth]\nredirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"\n'
             f'cookie_secret = "{secrets.token_hex(32)}"\nclient_id = "monitor-test"\n'
             f'client_secret = "{secrets.token_hex(16)}"\n'
@@ -109,7 +109,7 @@ def test_sign_in_as_civil_society_and_out_again(oidc_server, page):
     wait_for_run(page)
     said = box.inner_text()
     assert "Not signed in" in said and CSO not in said, said
-    assert box.get_by_role("button", name="Sign in").is_visible()
+    expect(box.get_by_role("button", name="Sign in")).to_be_visible(timeout=30_000)
     assert not any(c.get("name", "").startswith("_streamlit_user") for c in page.context.cookies())
 
 
@@ -171,3 +171,52 @@ def test_the_header_counts_only_behind_a_proxy_on_loopback(bundled_db_path, tmp_
             assert "Read-only" in said and "nobody can edit" in said and OFFICER not in said, said
         finally:
             context.close()
+
+
+def new_tab(browser):
+    return browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+
+
+def test_a_statement_signed_in_with_oidc_goes_through_review_to_the_public(oidc_server, browser):
+    """Civil society signs in and submits; the public does not see it; the Support Unit signs in and approves
+    it on /review; the public then reads it on MX0081's page with its organisation and date."""
+    marker = "mk" + secrets.token_hex(6)
+    evidence = f"https://fundar.example/report/{marker}"
+    commitment = oidc_server + "/commitment?id=MX0081"
+
+    cso = new_tab(browser)
+    sign_in(cso, oidc_server, CSO)
+    goto(cso, commitment)
+    cso.locator("[data-testid=stExpander] summary", has_text="Submit a progress statement").click()
+    cso.get_by_label("Organisation", exact=True).fill("Fundar")
+    cso.get_by_label("Reporting period or date", exact=True).fill("2025-11-30")
+    cso.locator("[data-testid=stSelectbox]", has_text="Status").click()
+    cso.get_by_role("option", name="Limited", exact=True).click()
+    cso.get_by_label("What happened (English)", exact=True).fill(f"Monitoring visit {marker}")
+    cso.get_by_label("Evidence links", exact=True).fill(evidence)
+    cso.locator("[data-testid=stFormSubmitButton] button").click()
+    expect(cso.get_by_text("waits for review")).to_be_visible(timeout=30_000)
+    cso.context.close()
+
+    public = new_tab(browser)
+    for url in (commitment, oidc_server + "/review", oidc_server + "/"):
+        goto(public, url)
+        assert "Not signed in" in identity_box(public).inner_text()
+        expect(public.locator("body")).not_to_contain_text(marker)
+    public.context.close()
+
+    officer = new_tab(browser)
+    sign_in(officer, oidc_server, OFFICER)
+    goto(officer, oidc_server + "/review")
+    expect(officer.get_by_text(f"Monitoring visit {marker}")).to_be_visible(timeout=30_000)
+    officer.get_by_role("button", name="Approve and publish").click()
+    expect(officer.get_by_text("Approved: Fundar's statement is published")).to_be_visible(timeout=30_000)
+    officer.context.close()
+
+    public = new_tab(browser)
+    goto(public, commitment)
+    line = public.locator("li", has_text=evidence)
+    expect(line).to_contain_text("Fundar", timeout=30_000)
+    expect(line).to_contain_text("2025-11-30")
+    expect(public.locator("body")).to_contain_text(f"Monitoring visit {marker}")
+    public.context.close()
