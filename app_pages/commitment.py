@@ -287,9 +287,11 @@ def progress(commitment_id: str) -> None:
 
 
 def evidence(data: pd.DataFrame) -> None:
-    """Evidence lines: web addresses as links, anything else (javascript:, file paths) as plain text."""
-    lines = list(dict.fromkeys((f"{p} · {about}", line.strip())
-                               for p, about, text in zip(data["period"], data["subject"], data["evidence"])
+    """Evidence lines, each with who cited it: web addresses as links, anything else (javascript:, file paths)
+    as plain text."""
+    said_by = data["assessor_name"].where(data["assessor_name"].notna(), data["who"])
+    lines = list(dict.fromkeys((f"{p} · {about} · {by}", line.strip())
+                               for p, about, by, text in zip(data["period"], data["subject"], said_by, data["evidence"])
                                if isinstance(text, str) for line in text.splitlines() if line.strip()))
     st.subheader(tr("commitment.evidence"))
     if not lines:

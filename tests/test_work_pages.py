@@ -165,6 +165,7 @@ def test_the_queue_approves_into_a_public_statement_by_the_organisation(team):
     assert len(row) == 1
     assert (row["Period"].iloc[0], row["Assessor"].iloc[0], row["Who said so"].iloc[0]) == (
         "2025-S2", "Civil society", "Fundar")
+    assert "2025-S2 · The commitment · Fundar" in texts(public)              # the evidence line says who cited it
     assert CSO.email not in texts(public) and not any(CSO.email in f.to_csv() for f in frames(public))
 
 
