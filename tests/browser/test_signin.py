@@ -215,8 +215,7 @@ def test_a_statement_signed_in_with_oidc_goes_through_review_to_the_public(oidc_
 
     public = new_tab(browser)
     goto(public, commitment)
-    line = public.locator("li", has_text=evidence)
-    expect(line).to_contain_text("Fundar", timeout=30_000)
-    expect(line).to_contain_text("2025-11-30")
-    expect(public.locator("body")).to_contain_text(f"Monitoring visit {marker}")
+    line = public.locator("li", has_text=evidence)       # the evidence, dated and attributed to the organisation
+    expect(line).to_contain_text("2025-11-30 · The commitment · Fundar", timeout=30_000)
+    expect(line.get_by_role("link", name=evidence)).to_have_attribute("href", evidence)
     public.context.close()
