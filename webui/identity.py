@@ -31,7 +31,7 @@ def _oidc_configured() -> bool:
 
 def providers() -> list[str | None]:
     """The sign-in choices, as st.login takes them: None for the [auth] section's own provider, then each
-    [auth.NAME] section that names a client (Streamlit's rule for a provider section)."""
+    [auth.NAME] section with a client_id (which every provider needs)."""
     section = _auth_section()
     named = [name for name, value in section.items() if isinstance(value, Mapping) and "client_id" in value]
     return ([None] if "client_id" in section else []) + named
@@ -50,7 +50,8 @@ def _roles() -> auth.RoleMap:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _roles_as_of(path: str, stamp: int | None) -> auth.RoleMap:
-    """Read once per version of the file, and audited through the writer when it is not the version audited last."""
+    """Read once per version of the file (`path` and `stamp` are the cache key), and audited through the writer
+    when it is not the version audited last."""
     roles = auth.load_roles()
     with WRITE_LOCK:
         cur = connection().cursor()
