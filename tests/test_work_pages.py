@@ -238,10 +238,10 @@ def test_the_audit_page_shows_rows_to_admin_only(team):
     trail = open_as(ADMIN, "audit")
     said = texts(trail)
     assert "The hash chain is intact" in said
-    table = next(f for f in frames(trail) if "action" in f.columns)
-    assert "submit_progress" in set(table["action"]) and CSO.email in set(table["actor"])
+    table = next(f for f in frames(trail) if "Action" in f.columns)
+    assert "submit_progress" in set(table["Action"]) and CSO.email in set(table["Actor"])
     trail.text_input(key="audit_actor").set_value(CSO.email).run()
-    assert set(next(f for f in frames(trail) if "action" in f.columns)["actor"]) == {CSO.email}
+    assert set(next(f for f in frames(trail) if "Action" in f.columns)["Actor"]) == {CSO.email}
     assert len(trail.get("download_button")) == 2
     for who in (CSO, STAFF):
         refused = open_as(who, "audit")
