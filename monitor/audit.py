@@ -5,6 +5,8 @@ Each audit_log row's `row_hash` is the sha256 of the canonical JSON of every oth
 Changing, deleting or reordering any row therefore breaks the chain at that row or the next one.
 Rows are written only by monitor/store.py (`append_audit`), in the transaction of the change they record.
 The chain cannot show that the newest rows were removed: publish the head hash (`audit verify` prints it).
+The dashboard reads the trail only through the role-checked functions at the end (commitment_history for
+support_unit, trail and check_chain for admin): the log names people and holds reviewers' reasons.
 """
 from __future__ import annotations
 

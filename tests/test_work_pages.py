@@ -72,6 +72,7 @@ def submitted_as_cso(path) -> str:
     at = fill(open_as(CSO, "commitment", id=FLAGSHIP), STATEMENT)
     submit(at, "pf_submit")
     assert "waits for review" in texts(at)
+    assert at.text_area(key="pf_narrative").value == ""                     # emptied: not sent twice by mistake
     pending = as_staff(path, work.pending_submissions)
     return pending.loc[pending["narrative"].str.contains(MARKER), "submission_id"].iloc[0]
 
@@ -126,6 +127,7 @@ def test_a_bad_evidence_link_says_so_and_writes_nothing(team):
     submit(at, "pf_submit")
     errors = [e.value for e in at.error]
     assert errors and "Nothing was saved" in errors[0] and "not a single http(s) address" in errors[0]
+    assert at.text_area(key="pf_evidence").value == "javascript:alert(1)"   # kept, to be corrected
     assert sql(team, "select count(*) from progress_submission")[0][0] == before
 
 
@@ -238,10 +240,10 @@ def test_the_audit_page_shows_rows_to_admin_only(team):
     trail = open_as(ADMIN, "audit")
     said = texts(trail)
     assert "The hash chain is intact" in said
-    table = next(f for f in frames(trail) if "action" in f.columns)
-    assert "submit_progress" in set(table["action"]) and CSO.email in set(table["actor"])
+    table = next(f for f in frames(trail) if "Action" in f.columns)
+    assert "submit_progress" in set(table["Action"]) and CSO.email in set(table["Actor"])
     trail.text_input(key="audit_actor").set_value(CSO.email).run()
-    assert set(next(f for f in frames(trail) if "action" in f.columns)["actor"]) == {CSO.email}
+    assert set(next(f for f in frames(trail) if "Action" in f.columns)["Actor"]) == {CSO.email}
     assert len(trail.get("download_button")) == 2
     for who in (CSO, STAFF):
         refused = open_as(who, "audit")

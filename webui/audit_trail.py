@@ -38,7 +38,9 @@ def audit_page() -> None:
         rows = audit.trail(who, cur, since, entity, actor)
     st.caption(tr("audit.count", rows=f"{len(rows):,}", shown=f"{min(len(rows), SHOWN_ROWS):,}"))
     newest = rows.iloc[::-1].head(SHOWN_ROWS).assign(ts_utc=lambda f: f["ts_utc"].map(when))
-    st.dataframe(newest.drop(columns=["prev_hash", "row_hash"]), hide_index=True, key="audit_table")
+    shown = newest.drop(columns=["prev_hash", "row_hash"])
+    st.dataframe(shown.rename(columns={c: tr(f"audit.col.{c}") for c in shown.columns}), hide_index=True,
+                 key="audit_table")
     downloads(who, since, entity, actor)
 
 

@@ -40,8 +40,15 @@ def attempt(action, *args, public: bool = False, **kwargs) -> tuple[bool, object
     return True, result
 
 
-def done(message: str) -> None:
-    """A write succeeded: say so after the page runs again on the new data."""
+PROGRESS_KEYS = ("pf_organisation", "pf_period", "pf_status", "pf_percent", "pf_narrative", "pf_narrative_es",
+                 "pf_challenges", "pf_evidence")
+
+
+def done(message: str, forget: tuple[str, ...] = ()) -> None:
+    """A write succeeded: empty the form it came from (`forget` its widgets' keys, so the same statement is not
+    sent twice) and say so after the page runs again on the new data. A refusal keeps what was typed."""
+    for key in forget:
+        st.session_state.pop(key, None)
     st.session_state[FLASH] = message
     st.rerun()
 
@@ -105,19 +112,24 @@ def commitment_work(row: dict) -> None:
 def watch_forms(row: dict) -> None:
     cid = row["commitment_id"]
     if not row["is_watched"]:
-        with st.expander(tr("work.watch"), icon=":material/visibility:"), st.form("watch_form"):
-            reason = st.text_area(tr("work.reason_en"), key="watch_reason", max_chars=work.LIMITS["reason"])
-            reason_es = st.text_area(tr("work.reason_es"), key="watch_reason_es", max_chars=work.LIMITS["reason"])
-            if st.form_submit_button(tr("work.watch"), type="primary", key="watch_submit"):
+        with st.expander(tr("work.watch"), icon=":material/visibility:"):
+            with st.form("watch_form"):
+                reason = st.text_area(tr("work.reason_en"), key="watch_reason", max_chars=work.LIMITS["reason"])
+                reason_es = st.text_area(tr("work.reason_es"), key="watch_reason_es",
+                                         max_chars=work.LIMITS["reason"])
+                pressed = st.form_submit_button(tr("work.watch"), type="primary", key="watch_submit")
+            if pressed:
                 ok, said = attempt(work.watch, cid, reason, reason_es or None, public=True)
                 done(tr("work.watched", id=cid)) if ok else failed(said)
         return
-    with st.expander(tr("work.edit_reason"), icon=":material/edit:"), st.form("watch_reason_form"):
-        reason = st.text_area(tr("work.reason_en"), value=row.get("watch_reason") or "", key="edit_reason",
-                              max_chars=work.LIMITS["reason"])
-        reason_es = st.text_area(tr("work.reason_es"), value=row.get("watch_reason_es") or "", key="edit_reason_es",
-                                 max_chars=work.LIMITS["reason"])
-        if st.form_submit_button(tr("work.save_reason"), type="primary", key="edit_reason_submit"):
+    with st.expander(tr("work.edit_reason"), icon=":material/edit:"):
+        with st.form("watch_reason_form"):
+            reason = st.text_area(tr("work.reason_en"), value=row.get("watch_reason") or "", key="edit_reason",
+                                  max_chars=work.LIMITS["reason"])
+            reason_es = st.text_area(tr("work.reason_es"), value=row.get("watch_reason_es") or "",
+                                     key="edit_reason_es", max_chars=work.LIMITS["reason"])
+            pressed = st.form_submit_button(tr("work.save_reason"), type="primary", key="edit_reason_submit")
+        if pressed:
             ok, said = attempt(work.edit_watch_reason, cid, reason, reason_es or None, public=True)
             if not ok:
                 failed(said)
@@ -125,9 +137,11 @@ def watch_forms(row: dict) -> None:
                 done(tr("work.reason_saved", id=cid))
             else:
                 st.info(tr("work.nothing_changed"))
-    with st.expander(tr("work.unwatch"), icon=":material/visibility_off:"), st.form("unwatch_form"):
-        why = st.text_input(tr("work.unwatch_reason"), key="unwatch_reason", max_chars=work.LIMITS["reason"])
-        if st.form_submit_button(tr("work.unwatch"), key="unwatch_submit"):
+    with st.expander(tr("work.unwatch"), icon=":material/visibility_off:"):
+        with st.form("unwatch_form"):
+            why = st.text_input(tr("work.unwatch_reason"), key="unwatch_reason", max_chars=work.LIMITS["reason"])
+            pressed = st.form_submit_button(tr("work.unwatch"), key="unwatch_submit")
+        if pressed:
             ok, said = attempt(work.unwatch, cid, why, public=True)
             done(tr("work.unwatched", id=cid)) if ok else failed(said)
 
@@ -135,7 +149,8 @@ def watch_forms(row: dict) -> None:
 def progress_form(cid: str, *, submit: bool) -> None:
     """One form for both: the Support Unit records its own statement; civil society files it for review."""
     title = tr("work.submit") if submit else tr("work.record")
-    with st.expander(title, icon=":material/edit_note:"), st.form("progress_form"):
+    box = st.expander(title, icon=":material/edit_note:")
+    with box, st.form("progress_form"):
         st.caption(tr("work.submit_help") if submit else tr("work.record_help"))
         organisation = st.text_input(tr("work.organisation"), key="pf_organisation",
                                      max_chars=work.LIMITS["organisation"]) if submit else None
@@ -143,7 +158,7 @@ def progress_form(cid: str, *, submit: bool) -> None:
         period = left.text_input(tr("work.period"), key="pf_period", help=tr("work.period_help"),
                                  max_chars=work.LIMITS["period"])
         status = middle.selectbox(tr("col.status"), status_options(), index=None, format_func=status_words,
-                                  key="pf_status", placeholder=tr("work.status_pick"))
+                                  key="pf_status", placeholder=tr("work.status_pick"), help=tr("work.status_help"))
         percent = right.number_input(tr("work.percent"), min_value=0.0, max_value=100.0, value=None, step=5.0,
                                      key="pf_percent")
         narrative = st.text_area(tr("work.narrative_en"), key="pf_narrative", max_chars=work.LIMITS["narrative"])
@@ -151,16 +166,18 @@ def progress_form(cid: str, *, submit: bool) -> None:
                                     max_chars=work.LIMITS["narrative"])
         challenges = st.text_area(tr("col.challenges"), key="pf_challenges", max_chars=work.LIMITS["challenges"])
         evidence = st.text_area(tr("work.evidence"), key="pf_evidence", help=tr("work.evidence_help"))
-        if not st.form_submit_button(title, type="primary", key="pf_submit"):
-            return
+        pressed = st.form_submit_button(title, type="primary", key="pf_submit")
+    if not pressed:
+        return
     statement = {"period": period, "status": status or "", "percent": percent, "narrative": narrative,
                  "narrative_es": narrative_es, "challenges": challenges, "evidence": links(evidence)}
-    if submit:
-        ok, said = attempt(work.submit_progress, cid, organisation=organisation, **statement)
-        done(tr("work.submitted", id=cid)) if ok else failed(said)
-    else:
-        ok, said = attempt(work.record_progress, cid, public=True, **statement)
-        done(tr("work.recorded", id=cid, period=period.strip())) if ok else failed(said)
+    with box:  # the refusal shows under the form, where the reader is looking
+        if submit:
+            ok, said = attempt(work.submit_progress, cid, organisation=organisation, **statement)
+            done(tr("work.submitted", id=cid), PROGRESS_KEYS) if ok else failed(said)
+        else:
+            ok, said = attempt(work.record_progress, cid, public=True, **statement)
+            done(tr("work.recorded", id=cid, period=period.strip()), PROGRESS_KEYS) if ok else failed(said)
 
 
 def state_words(state: str) -> str:
