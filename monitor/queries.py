@@ -452,13 +452,16 @@ def timeline(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame
     """One commitment's story on one time axis: dated events (its own and its member's), milestone windows
     and due dates, progress statements by assessor and subject, IRM reports, the watchlist date, the end date."""
     sql = """
-        with c as (select * from commitment_status_on($today) where commitment_id = $id)
+        with c as (select commitment_id, member_code, is_watched, watched_since, watch_reason, watch_reason_es,
+                          end_date, end_date_raw, current_status, rag, ogp_url
+                   from commitment_status_on($today) where commitment_id = $id)
         select 'event' as lane, e.event_date as start_date, null::date as end_date, e.title as label,
                e.title_es as label_es, e.category as detail, e.actor as who, null as status, false as is_overdue,
                e.source_url
-        from event e, c
+        from event e
         where e.event_date is not null
-          and (e.commitment_id = c.commitment_id or (e.commitment_id is null and e.member_code = c.member_code))
+          and (e.commitment_id = $id or (e.commitment_id is null and e.member_code = (select member_code from c)))
+          and exists (select 1 from c)
         union all
         select 'milestone', coalesce(m.start_date, m.due_date), m.due_date, m.title, null,
                'milestone ' || coalesce(m.seq::text, ''), m.responsible, m.status_code, m.is_overdue, m.source_url
@@ -469,7 +472,8 @@ def timeline(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame
                     else 'commitment' end,
                p.assessor, p.status_code, false, p.source_url
         from progress_update p
-        left join milestone m on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
+        left join (select milestone_id, seq from milestone where commitment_id = $id) m
+               on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
         where p.commitment_id = $id and p.period_end is not null
         union all
         select 'irm', max(a.as_of), null, a.report, null, string_agg(distinct a.indicator, ', ' order by a.indicator),
