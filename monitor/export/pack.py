@@ -72,9 +72,10 @@ def read_pack_data(cur, scope: Filters, today: date) -> PackData:
 def read_signals(cur, watched: pd.DataFrame, today: date) -> Signals:
     """Staleness of the priority commitments' members (their whole portfolios) and lead institutions, and their
     plans' pace: the figures the Priority sheet puts beside each one."""
-    members, plans = tuple(watched["member_code"].dropna().unique()), tuple(watched["action_plan_id"].unique())
     if watched.empty:
-        return Signals(*(pd.DataFrame(columns=["group_id"]),) * 2, pd.DataFrame(columns=["action_plan_id"]))
+        nobody = pd.DataFrame(columns=["group_id"])
+        return Signals(nobody, nobody, pd.DataFrame(columns=["action_plan_id"]))
+    members, plans = tuple(watched["member_code"].dropna().unique()), tuple(watched["action_plan_id"].unique())
     return Signals(queries.staleness(cur, Filters(member=members), "member", today),
                    queries.staleness(cur, Filters(), "lead", today), queries.plan_pace(cur, Filters(plan=plans), today))
 
