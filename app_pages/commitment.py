@@ -8,7 +8,7 @@ import streamlit as st
 
 from monitor import charts, palette
 from monitor.i18n import completion_label, in_language, missing_label, statement_subject
-from monitor.linkcheck import archive_link
+from monitor.linkcheck import archive_link, dead_urls
 from monitor.metrics import what_to_raise
 from vocabulary.links import first_web_url, is_web_url, web_urls
 from vocabulary.status import LATEST_READING
@@ -307,8 +307,7 @@ def dead_links(urls: list[str]) -> set[str]:
     """Those of `urls` whose latest check found them dead (monitor.linkcheck; none when never checked)."""
     if not urls:
         return set()
-    checks = read("link_checks", sorted(set(urls)))
-    return set(checks.loc[checks["outcome"] == "dead", "url"])
+    return dead_urls(read("link_checks", sorted(set(urls))))
 
 
 def dead_mark(url: str) -> str:

@@ -40,7 +40,17 @@ class LinkCheck:
 
     @property
     def is_dead(self) -> bool:
-        return self.outcome == DEAD
+        return is_dead(self.outcome)
+
+
+def is_dead(outcome: str | None) -> bool:
+    """The one rule every surface marks by: dead only when the latest check's server said 404 or 410."""
+    return outcome == DEAD
+
+
+def dead_urls(checks) -> set[str]:
+    """Those rows of a link_checks frame (monitor.queries.link_checks) whose latest check found them dead."""
+    return {url for url, outcome in zip(checks["url"], checks["outcome"]) if is_dead(outcome)}
 
 
 def archive_link(url: str) -> str:

@@ -90,7 +90,9 @@ last_update as (
 milestones as (
     select commitment_id, count(*) as count_milestones,
            count(*) filter (where is_closed) as count_milestones_closed,
-           list_sort(list(due_date) filter (where not is_closed and due_date is not null)) as open_due_dates
+           count(status_code) as count_milestones_with_status,
+           list_sort(list(due_date) filter (where not is_closed and due_date is not null)) as open_due_dates,
+           list_sort(list(due_date) filter (where due_date is not null)) as due_dates
     from mart_milestone_status
     group by commitment_id
 ),
@@ -114,7 +116,9 @@ select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.mem
        u.last_update_date, coalesce(u.count_updates, 0) as count_updates,
        coalesce(ms.count_milestones, 0) as count_milestones,
        coalesce(ms.count_milestones_closed, 0) as count_milestones_closed,
+       coalesce(ms.count_milestones_with_status, 0) as count_milestones_with_status,
        coalesce(ms.open_due_dates, []::date[]) as open_due_dates,
+       coalesce(ms.due_dates, []::date[]) as due_dates,
        a.current_status,
        case when a.current_status is not null then a.current_status_date end as current_status_date,
        a.current_status_assessor,
