@@ -243,13 +243,29 @@ def _earlier_versions(con, batch: Batch) -> list[str]:
     return [sid for sid, name in rows if _base_name(name) == _base_name(batch.source.file_name)]
 
 
+def _scope(con, batch: Batch) -> list[str]:
+    """The commitments of the action plans this file speaks about (through any commitment id it holds): a row
+    of another plan is out of its scope, so a file naming one plan never withdraws another plan's rows."""
+    ids = {str(c) for f in batch.tables.values() if "commitment_id" in f.columns for c in f["commitment_id"].dropna()}
+    rated = batch.tables.get("assessment", pd.DataFrame())
+    if {"subject_type", "subject_id"} <= set(rated.columns):
+        ids |= set(rated.loc[rated["subject_type"] == "commitment", "subject_id"].dropna().astype(str))
+    plans = batch.tables.get("commitment", pd.DataFrame())
+    plan_ids = sorted(set(plans["action_plan_id"].dropna().astype(str))) if "action_plan_id" in plans.columns else []
+    return [r[0] for r in con.execute(
+        "select commitment_id from commitment where action_plan_id in (select unnest(?::text[])) "
+        "or action_plan_id in (select action_plan_id from commitment where commitment_id in "
+        "(select unnest(?::text[])))", [plan_ids, sorted(ids)]).fetchall()]
+
+
 def removals(con, batches: list[Batch]) -> list[list[Removal]]:
     """For each file, the rows an earlier version of it provided that it no longer holds, and that no other
-    file has written since (nor any file of this command holds). Read-only: the Data page's preview, the
-    dry run and the import list the same rows."""
+    file has written since (nor any file of this command holds), within the action plans it speaks about.
+    Read-only: the Data page's preview, the dry run and the import list the same rows."""
     found = []
     for batch in batches:
         earlier, gone = _earlier_versions(con, batch), []
+        scope = _scope(con, batch) if earlier else []
         for table in WITHDRAWABLE if earlier else ():
             keys = PRIMARY_KEYS[table]
             held = [b.tables[table][list(keys)] for b in batches
@@ -258,12 +274,13 @@ def removals(con, batches: list[Batch]) -> list[list[Removal]]:
             con.register("held", held_frame.astype(str))
             try:
                 title = f"t.{TITLES[table]}" if TITLES.get(table) else "null"
+                cid = _commitment_of(con, table)
                 rows = con.execute(
-                    f"select {', '.join(f't.{k}' for k in keys)}, cast({title} as varchar), "
-                    f"{_commitment_of(con, table)} from {table} t "
+                    f"select {', '.join(f't.{k}' for k in keys)}, cast({title} as varchar), {cid} from {table} t "
                     f"where t.source_id in (select unnest(?::text[])) and not exists (select 1 from held h where "
                     f"{' and '.join(f'h.{k} = cast(t.{k} as varchar)' for k in keys)}) "
-                    f"order by {', '.join(f't.{k}' for k in keys)}", [earlier]).fetchall()
+                    f"and ({cid} is null or {cid} in (select unnest(?::text[]))) "
+                    f"order by {', '.join(f't.{k}' for k in keys)}", [earlier, scope]).fetchall()
             finally:
                 con.unregister("held")
             n = len(keys)

@@ -1,0 +1,129 @@
+"""A corrected file that no longer holds a row it held before: listed before, withdrawn by source, audited, restored."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from people import STAFF
+
+from loaders import detect
+from monitor import audit, db, queries, store
+from monitor.cli import main
+
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed" / "mexico"
+DROPPED = "MX0081.1"
+
+
+def rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def as_csv(table: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    return out.getvalue().encode()
+
+
+def milestones_without(milestone_id: str, blank_due_of: str | None = None) -> bytes:
+    table = [r for r in rows(SEED / "milestones.csv") if r[0] != milestone_id]
+    if blank_due_of:
+        column = table[0].index("due_date")
+        for r in table:
+            if r[0] == blank_due_of:
+                r[column] = ""
+    return as_csv(table)
+
+
+def shown(con) -> list[str]:
+    """The milestones MX0081's page lists, and those its mart counts."""
+    return queries.milestones(con, "MX0081", date(2024, 1, 1))["milestone_id"].tolist()
+
+
+def counted(con) -> int:
+    return con.execute("select count_milestones from mart_commitment where commitment_id = 'MX0081'").fetchone()[0]
+
+
+def fingerprints(con) -> dict:
+    return {t: db.table_fingerprint(con, t) for t in db.CORE_TABLES}
+
+
+def test_a_dropped_milestone_is_listed_withdrawn_audited_and_restored(bundled_con):
+    con = bundled_con
+    assert DROPPED in shown(con) and counted(con) == 6
+    corrected = detect.load(milestones_without(DROPPED), "milestones.csv")
+    before = fingerprints(con)
+    dry = store.apply_batch(STAFF, con, corrected, dry_run=True)
+    assert [(r.file_name, r.table, r.key, r.commitment_id) for r in dry.withdrawn] == \
+        [("milestones.csv", "milestone", DROPPED, "MX0081")]
+    assert dry.withdrawn[0].title.startswith("Roadmap of 4 key actions")
+    assert fingerprints(con) == before, "a dry run writes nothing"
+    assert [r.key for r in store.removals(con, [corrected])[0]] == [DROPPED], "the preview lists the same rows"
+
+    report = store.apply_batch(STAFF, con, corrected)
+    assert [r.key for r in report.withdrawn] == [DROPPED]
+    assert DROPPED not in shown(con) and counted(con) == 5
+    assert con.execute("select count(*) from milestone where milestone_id = ?", [DROPPED]).fetchone()[0] == 0
+    kept = con.execute("select row_json, withdrawn_source from withdrawn_row").fetchall()
+    assert len(kept) == 1 and DROPPED in kept[0][0] and kept[0][1] == corrected.source.sha256, "never hard-deleted"
+    log = audit.entries(con)
+    entry = log[log["action"] == "withdraw_by_source"].iloc[-1]
+    assert (entry["entity_table"], entry["entity_id"], entry["commitment_id"]) == ("milestone", DROPPED, "MX0081")
+    assert entry["source_sha256"] == corrected.source.sha256 and entry["source_file"] == "milestones.csv"
+    assert "Roadmap of 4 key actions" in entry["before_json"] and pd.isna(entry["after_json"])
+    assert audit.verify(con).ok
+
+    original = detect.load((SEED / "milestones.csv").read_bytes(), "milestones.csv")  # imported before: restores
+    back = store.apply_batch(STAFF, con, original)
+    assert [r.key for r in back.restored] == [DROPPED] and not back.withdrawn
+    assert DROPPED in shown(con) and counted(con) == 6
+    assert audit.entries(con)["action"].iloc[-2] == "restore_by_source"
+    again = store.apply_batch(STAFF, con, original)
+    assert again.already_imported_at is not None, "the current version again is still a no-op"
+
+
+def test_the_cli_dry_run_prints_the_removal(bundled_copy, tmp_path, capsys):
+    path = tmp_path / "milestones.csv"
+    path.write_bytes(milestones_without(DROPPED))
+    assert main(["import", "--dry-run", "--db", str(bundled_copy), str(path)]) == 0
+    out = "".join(capsys.readouterr())
+    assert f"would withdraw: milestone {DROPPED}" in out and "1 be withdrawn by source; nothing was written" in out
+
+
+def test_an_unrelated_file_never_withdraws_rows_it_never_held(bundled_con):
+    con = bundled_con
+    extra = [r for r in rows(SEED / "milestones.csv") if r[0] in ("milestone_id", "MX0081.2")]
+    extra[1][5] = "Another wording"
+    report = store.apply_batch(STAFF, con, detect.load(as_csv(extra), "extra_milestones.csv", kind="nap_milestones"))
+    assert report.withdrawn == [] and len(shown(con)) == 6
+    # MX0081.2 was last written by extra_milestones.csv: the corrected milestones.csv lacking it keeps it
+    corrected = detect.load(milestones_without("MX0081.2"), "milestones.csv")
+    assert store.apply_batch(STAFF, con, corrected).withdrawn == []
+    assert "MX0081.2" in shown(con)
+
+
+def test_a_progress_row_missing_from_the_corrected_tracker_is_withdrawn(bundled_con):
+    con = bundled_con
+    table = rows(SEED / "progress.csv")
+    dropped = next(r for r in table[1:] if r[0] == "MX0081" and r[3] == "civil_society")
+    narrative = dropped[table[0].index("narrative")]
+    history = queries.progress_history(con, "MX0081")
+    assert narrative in history["narrative"].tolist()
+    report = store.apply_batch(STAFF, con, detect.load(as_csv([r for r in table if r is not dropped]), "progress.csv"))
+    assert [(r.table, r.commitment_id) for r in report.withdrawn] == [("progress_update", "MX0081")]
+    after = queries.progress_history(con, "MX0081")
+    assert len(after) == len(history) - 1 and narrative not in after["narrative"].tolist()
+    assert con.execute("select count_updates from mart_commitment where commitment_id = 'MX0081'").fetchone()[0] \
+        == len(after)
+
+
+def test_a_blank_cell_still_never_erases(bundled_con):
+    con = bundled_con
+    stored = con.execute("select due_date from milestone where milestone_id = 'MX0081.2'").fetchone()[0]
+    assert stored
+    report = store.apply_batch(STAFF, con, detect.load(milestones_without(DROPPED, blank_due_of="MX0081.2"),
+                                                       "milestones.csv"))
+    assert [r.key for r in report.withdrawn] == [DROPPED]
+    assert con.execute("select due_date from milestone where milestone_id = 'MX0081.2'").fetchone()[0] == stored
