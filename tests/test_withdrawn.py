@@ -121,9 +121,9 @@ def test_a_progress_row_missing_from_the_corrected_tracker_is_withdrawn(bundled_
 
 def test_a_blank_cell_still_never_erases(bundled_con):
     con = bundled_con
-    stored = con.execute("select due_date from milestone where milestone_id = 'MX0081.2'").fetchone()[0]
+    stored = con.execute("select due_date from milestone where milestone_id = 'MX0081.5'").fetchone()[0]
     assert stored
-    report = store.apply_batch(STAFF, con, detect.load(milestones_without(DROPPED, blank_due_of="MX0081.2"),
+    report = store.apply_batch(STAFF, con, detect.load(milestones_without(DROPPED, blank_due_of="MX0081.5"),
                                                        "milestones.csv"))
     assert [r.key for r in report.withdrawn] == [DROPPED]
-    assert con.execute("select due_date from milestone where milestone_id = 'MX0081.2'").fetchone()[0] == stored
+    assert con.execute("select due_date from milestone where milestone_id = 'MX0081.5'").fetchone()[0] == stored
