@@ -258,6 +258,22 @@ def _scope(con, batch: Batch) -> list[str]:
         "(select unnest(?::text[])))", [plan_ids, sorted(ids)]).fetchall()]
 
 
+STATEMENT_SET = ("commitment_id", "period", "assessor")
+
+
+def _statement_sets(con, batch: Batch) -> str:
+    """Progress statements are history: an earlier statement is withdrawn only when the file still holds
+    statements by the same assessor about the same commitment and period (a corrected set), never because a
+    later file leaves out an older period. Registers `statement_sets`; returns the SQL condition."""
+    frame = batch.tables.get("progress_update", pd.DataFrame())
+    present = [c for c in STATEMENT_SET if c in frame.columns]
+    sets = frame[present].dropna().astype(str).drop_duplicates() if len(present) == len(STATEMENT_SET) else \
+        pd.DataFrame({c: [] for c in STATEMENT_SET}, dtype=str)
+    con.register("statement_sets", sets)
+    return ("and exists (select 1 from statement_sets p where "
+            + " and ".join(f"p.{c} = cast(t.{c} as varchar)" for c in STATEMENT_SET) + ") ")
+
+
 def removals(con, batches: list[Batch]) -> list[list[Removal]]:
     """For each file, the rows an earlier version of it provided that it no longer holds, and that no other
     file has written since (nor any file of this command holds), within the action plans it speaks about.
@@ -275,14 +291,17 @@ def removals(con, batches: list[Batch]) -> list[list[Removal]]:
             try:
                 title = f"t.{TITLES[table]}" if TITLES.get(table) else "null"
                 cid = _commitment_of(con, table)
+                sets = _statement_sets(con, batch) if table == "progress_update" else ""
                 rows = con.execute(
                     f"select {', '.join(f't.{k}' for k in keys)}, cast({title} as varchar), {cid} from {table} t "
                     f"where t.source_id in (select unnest(?::text[])) and not exists (select 1 from held h where "
                     f"{' and '.join(f'h.{k} = cast(t.{k} as varchar)' for k in keys)}) "
-                    f"and ({cid} is null or {cid} in (select unnest(?::text[]))) "
+                    f"and ({cid} is null or {cid} in (select unnest(?::text[]))) {sets}"
                     f"order by {', '.join(f't.{k}' for k in keys)}", [earlier, scope]).fetchall()
             finally:
                 con.unregister("held")
+                if table == "progress_update":
+                    con.unregister("statement_sets")
             n = len(keys)
             gone += [Removal(batch.source.file_name, table, tuple(str(v) for v in r[:n]), r[n], r[n + 1])
                      for r in rows]

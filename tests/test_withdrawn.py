@@ -104,19 +104,28 @@ def test_an_unrelated_file_never_withdraws_rows_it_never_held(bundled_con):
     assert "MX0081.2" in shown(con)
 
 
-def test_a_progress_row_missing_from_the_corrected_tracker_is_withdrawn(bundled_con):
+TRACKER = "commitment_id,milestone_id,period,assessor,assessor_name,status,narrative\n"
+
+
+def test_a_statement_missing_from_the_corrected_tracker_is_withdrawn_but_older_periods_stay(bundled_con):
     con = bundled_con
-    table = rows(SEED / "progress.csv")
-    dropped = next(r for r in table[1:] if r[0] == "MX0081" and r[3] == "civil_society")
-    narrative = dropped[table[0].index("narrative")]
+    both = (TRACKER + "MX0081,,2025-S1,civil_society,Fundar,Limited,Drafting began\n"
+            "MX0081,MX0081.6,2025-S1,civil_society,Fundar,Not started,Committee never met\n")
+    store.apply_batch(STAFF, con, detect.load(both.encode(), "tracker.csv"))
     history = queries.progress_history(con, "MX0081")
-    assert narrative in history["narrative"].tolist()
-    report = store.apply_batch(STAFF, con, detect.load(as_csv([r for r in table if r is not dropped]), "progress.csv"))
-    assert [(r.table, r.commitment_id) for r in report.withdrawn] == [("progress_update", "MX0081")]
+    assert "Committee never met" in history["narrative"].tolist()
+    corrected = TRACKER + "MX0081,,2025-S1,civil_society,Fundar,Limited,Drafting began in earnest\n"
+    report = store.apply_batch(STAFF, con, detect.load(corrected.encode(), "tracker.csv"))
+    assert [(r.table, r.title, r.commitment_id) for r in report.withdrawn] == \
+        [("progress_update", "2025-S1", "MX0081")]
     after = queries.progress_history(con, "MX0081")
-    assert len(after) == len(history) - 1 and narrative not in after["narrative"].tolist()
+    assert len(after) == len(history) - 1 and "Committee never met" not in after["narrative"].tolist()
     assert con.execute("select count_updates from mart_commitment where commitment_id = 'MX0081'").fetchone()[0] \
         == len(after)
+    # next half-year's file under the same name: the earlier period is history, not a removal
+    later = TRACKER + "MX0081,,2025-S2,civil_society,Fundar,Substantial,Bill sent to Congress\n"
+    assert store.apply_batch(STAFF, con, detect.load(later.encode(), "tracker.csv")).withdrawn == []
+    assert "Drafting began in earnest" in queries.progress_history(con, "MX0081")["narrative"].tolist()
 
 
 def test_a_blank_cell_still_never_erases(bundled_con):
