@@ -112,7 +112,9 @@ def apply_batches(principal: Principal, con: duckdb.DuckDBPyConnection, batches:
     A file already imported (same sha256) is a no-op. References may point at rows of any file of the
     command. A blank cell or an absent column never erases a stored value (see clear_value). A dry run
     does the whole write, counts what would change, and rolls it back. Each file imported leaves one
-    audit row (counts, file name, sha256) in the same transaction.
+    audit row (counts, file name, sha256) in the same transaction. Rows an earlier version of a file provided
+    and it no longer holds are withdrawn by source, and withdrawn rows it holds again restored, one audit row
+    each (see `removals`; the reports list them).
     """
     auth.require(principal, auth.SUPPORT_UNIT, "import files" if not dry_run else "try an import (dry run)")
     errors = [p for b in batches for p in b.errors]
@@ -350,7 +352,8 @@ def _restore(con, batch: Batch, report: ImportReport, table: str, frame: pd.Data
         columns = table_columns(con, table)
         typed = ", ".join(f"cast(json_extract_string(row_json, '$.\"{c}\"') as {t}) as {c}"
                           for c, t in columns.items())
-        con.execute(f"insert or ignore into {table} by name select {typed} from withdrawn_row where {held}", [table])
+        con.execute(f"insert or ignore into {table} by name select {typed} from withdrawn_row where {held} "
+                    "qualify row_number() over (partition by entity_key order by withdrawn_at desc) = 1", [table])
         con.execute(f"update withdrawn_row set restored_at = ?, restored_source = ? where {held}",
                     [db.now_utc(), batch.source.sha256, table])
     finally:
