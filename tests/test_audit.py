@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from people import CSO, STAFF
+from people import ADMIN, CSO, PUBLIC, STAFF
 
 from monitor import audit, db, work
+from monitor.auth import NotAllowed
 from monitor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,3 +244,39 @@ def test_public_reads_never_name_the_private_tables():
     for path in readers:
         text = path.read_text(encoding="utf-8")
         assert not [name for name in PRIVATE if name in text], path
+
+
+# --- the dashboard's role-checked reads ------------------------------------------------------------
+
+def test_a_commitments_history_is_for_staff_field_by_field(logged):
+    con = duckdb.connect(str(logged), read_only=True)
+    try:
+        for refused in (PUBLIC, CSO):
+            with pytest.raises(NotAllowed, match="change history"):
+                audit.commitment_history(refused, con, "MX0081")
+        history = audit.commitment_history(STAFF, con, "MX0081")
+        assert audit.commitment_history(ADMIN, con, "MX0081").equals(history)
+    finally:
+        con.close()
+    assert list(history["seq"]) == sorted(history["seq"], reverse=True)          # newest first
+    recorded = history[(history["action"] == "record_progress") & (history["field"] == "narrative")]
+    assert recorded[["actor", "before", "after"]].values.tolist() == [[STAFF.email, "", "Draft law"]]
+    assert {"submit_progress", "approve_submission"} <= set(history["action"])
+    assert set(history["actor"]) == {STAFF.email, CSO.email}                      # nothing about other commitments
+
+
+def test_the_whole_trail_and_its_check_are_for_admins(logged):
+    con = duckdb.connect(str(logged), read_only=True)
+    try:
+        for refused in (PUBLIC, CSO, STAFF):
+            with pytest.raises(NotAllowed, match="audit trail"):
+                audit.trail(refused, con)
+            with pytest.raises(NotAllowed, match="audit trail"):
+                audit.check_chain(refused, con)
+        assert audit.check_chain(ADMIN, con).ok
+        everything = audit.trail(ADMIN, con)
+        by_cso = audit.trail(ADMIN, con, actor=CSO.email.upper())
+    finally:
+        con.close()
+    assert len(everything) >= 10 and list(everything["seq"]) == sorted(everything["seq"])
+    assert set(by_cso["actor"]) == {CSO.email} and list(by_cso["action"]) == ["submit_progress"]

@@ -136,7 +136,7 @@ def test_summary_has_native_charts_and_says_what_it_covers(wb):
     ws = wb["Summary"]
     assert len(ws._charts) == 2
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
-    assert "Action plan: Mexico NAP4 2019-2021 (AP_MEX04)" in text
+    assert "Action plan: Mexico NAP4 (2019-2021), AP_MEX04" in text
     assert "hand_made.csv" in text and "f" * 64 in text
 
 

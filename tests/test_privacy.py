@@ -16,6 +16,8 @@ from unittest import mock
 import pandas as pd
 import pytest
 from people import CSO, OTHER_CSO, STAFF
+from test_pages import chart_data, frames, texts
+from test_work_pages import open_as
 
 from monitor import db, queries, work
 from monitor.export import build_pack, csv_bytes, xlsx_bytes
@@ -23,6 +25,7 @@ from monitor.export.cli import CSV_TABLES, TABLE_KEYS
 from monitor.export.download import table_csv
 from monitor.export.pack import pack_tables, read_pack_data
 from monitor.filters import Filters
+from webui import pages
 
 MARKER = "Zqx7PendingSecret"
 NOTE = "Qv9ReviewerNote"
@@ -149,6 +152,28 @@ def test_an_approved_submission_publishes_the_statement_but_not_the_people(con):
     found = {**call_every_read(cur), **downloads(cur)}
     assert "Public statement" in text_of(found["progress_history"])
     assert_absent(found, MARKER, NOTE, CSO.actor, OTHER_CSO.actor)
+
+
+def page_text(at) -> str:
+    """What a page shows: its text elements, every table and every chart's data."""
+    return "\n".join([texts(at), *(f.to_csv() for f in frames(at)), *(d.to_csv() for d in chart_data(at))])
+
+
+def test_no_page_shows_pending_work_to_the_public(team):
+    """Every page, the review queue and the Audit page among them, as an anonymous visitor behind the proxy."""
+    con = db.open_prepared(team)
+    try:
+        private_work(con)
+    finally:
+        con.close()
+    for page in pages.PAGES:
+        at = open_as(None, page.key, **({"id": COMMITMENT} if page.key == "commitment" else {}))
+        shown = page_text(at)
+        assert shown.strip(), page.key
+        leaks = [s for s in (MARKER, NOTE, CSO.actor, OTHER_CSO.actor) if s.lower() in shown.lower()]
+        assert not leaks, (page.key, leaks)
+    queue = open_as(STAFF, "review")                    # the marker is there to find: the sweep can fail
+    assert MARKER in page_text(queue)
 
 
 WITHDRAWN = "Wk4WithdrawnBySource"
