@@ -213,9 +213,10 @@ def _with_provenance(frame: pd.DataFrame, source_id: str) -> pd.DataFrame:
 # --- withdrawn by source -----------------------------------------------------------------------------------
 # A file's source identity is its kind and its file name (without folder, case ignored): the corrected
 # `milestones.csv` replaces the `milestones.csv` imported before. A row whose last writer was an earlier
-# version of that source, and which this version no longer holds, is withdrawn by source: moved whole into
-# withdrawn_row (migration 009), audited, and put back by any later import that holds its key again.
-# Members and action plans are never withdrawn: other files' rows hang on them.
+# version of that source, and which this version no longer holds, is withdrawn by source when it lies in the
+# file's scope (the action plans it speaks about; for progress statements, the same assessor, commitment and
+# period): moved whole into withdrawn_row (migration 009), audited, and put back by any later import that
+# holds its key again. Members and action plans are never withdrawn: other files' rows hang on them.
 
 WITHDRAWABLE = tuple(t for t in PRIMARY_KEYS if t not in ("member", "action_plan"))
 TITLES = {"commitment": "title", "milestone": "title", "event": "title", "progress_update": "period",
