@@ -532,6 +532,28 @@ def test_upload_valid_file_then_import(db_file):
     assert set(frames(at)[0]["Member"]) == {"Atlantis"}
 
 
+def test_a_corrected_file_lists_the_rows_it_would_withdraw_before_importing(db_file):
+    from tests.test_withdrawn import DROPPED, milestones_without
+
+    title = "Roadmap of 4 key actions"
+    at = open_page(pages.file("commitment"), id="MX0081")
+    assert title in texts(at) + " ".join(f.to_string() for f in frames(at))
+    at.switch_page(pages.file("data")).run()
+    at.file_uploader[0].set_value(("milestones.csv", milestones_without(DROPPED), "text/csv")).run()
+    assert not at.exception
+    assert "1 row(s) that an earlier import of this file provided are not in it any more" in texts(at)
+    removal = next(f for f in frames(at) if "Key" in f.columns)
+    assert removal[["Table", "Key", "Commitment"]].values.tolist() == [["milestone", DROPPED, "MX0081"]]
+    assert sql(db_file, "select count(*) from milestone where milestone_id = ?", [DROPPED])[0][0] == 1
+    at.button(key="import").click().run()
+    assert "1 row(s) no longer in this file were withdrawn by source" in texts(at)
+    assert sql(db_file, "select count(*) from milestone where milestone_id = ?", [DROPPED])[0][0] == 0
+    at.switch_page(pages.file("commitment"))
+    at.query_params["id"] = "MX0081"
+    at.run()
+    assert title not in texts(at) + " ".join(f.to_string() for f in frames(at))
+
+
 def test_upload_invalid_file_lists_errors_and_writes_nothing(db_file):
     before = sql(db_file, "select count(*) from source_file")[0][0]
     at = open_page(pages.file("data"))

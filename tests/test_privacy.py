@@ -174,3 +174,33 @@ def test_no_page_shows_pending_work_to_the_public(team):
         assert not leaks, (page.key, leaks)
     queue = open_as(STAFF, "review")                    # the marker is there to find: the sweep can fail
     assert MARKER in page_text(queue)
+
+
+WITHDRAWN = "Wk4WithdrawnBySource"
+
+
+def test_rows_withdrawn_by_source_reach_no_public_read(con):
+    """A commitment and a milestone dropped from corrected files leave every read, download and search."""
+    from loaders import detect
+    from monitor import store
+    from tests.test_withdrawn import SEED, as_csv, rows
+
+    plans, steps = rows(SEED / "commitments.csv"), rows(SEED / "milestones.csv")
+    extra = dict(zip(plans[0], next(r for r in plans[1:] if r[0] == COMMITMENT)))
+    extra.update(commitment_id="MX9999", number="99", title=f"Dropped {WITHDRAWN}", title_es=f"Retirado {WITHDRAWN}")
+    step = dict(zip(steps[0], steps[1]))
+    step.update(milestone_id=f"{COMMITMENT}.99", commitment_id=COMMITMENT, seq="99", title=f"Step {WITHDRAWN}")
+    with_extra = [detect.load(as_csv([*plans, list(extra.values())]), "commitments.csv"),
+                  detect.load(as_csv([*steps, list(step.values())]), "milestones.csv")]
+    store.apply_batches(STAFF, con, with_extra)
+    cur = con.cursor()
+    assert queries.count_commitments(cur, Filters(q=WITHDRAWN), TODAY) == 1
+    assert WITHDRAWN in text_of(call_every_read(cur)["milestones"])
+    originals = [detect.load((SEED / name).read_bytes(), name) for name in ("commitments.csv", "milestones.csv")]
+    reports = store.apply_batches(STAFF, con, originals)
+    assert [[r.key for r in report.withdrawn] for report in reports] == [["MX9999"], [f"{COMMITMENT}.99"]]
+    cur = con.cursor()
+    assert queries.count_commitments(cur, Filters(q=WITHDRAWN), TODAY) == 0
+    assert_absent(call_every_read(cur), WITHDRAWN)
+    assert_absent(call_every_read(cur, Filters(q=WITHDRAWN)), WITHDRAWN)
+    assert_absent(downloads(cur), WITHDRAWN)
