@@ -84,6 +84,8 @@ def open_prepared(path: Path | str) -> duckdb.DuckDBPyConnection:
 # is one macro there and one name here, and both refreshes (full here, partial in store.refresh_marts_for)
 # pick it up.
 MARTS = ("mart_milestone_status", "mart_commitment")
+# what a change to a commitment alone (its watch, a statement about it) can move: milestones' statuses stay
+COMMITMENT_MARTS = ("mart_commitment",)
 
 
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:

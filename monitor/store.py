@@ -729,9 +729,10 @@ def record_roles_reload(principal: Principal, con, roles: auth.RoleMap) -> int |
 
 # --- the read-side tables ---------------------------------------------------------------------------------
 
-def refresh_marts_for(con, commitment_ids) -> None:
+def refresh_marts_for(con, commitment_ids, marts: tuple[str, ...] = db.MARTS) -> None:
     """Refresh the mart rows of these commitments only (an in-app change touches one): delete them and
     insert them again from the macros a full rebuild reads (monitor/db.py MARTS), in the caller's transaction.
+    `marts` narrows it to the marts the change can move (db.COMMITMENT_MARTS: nothing about a milestone changed).
 
     Join ordering is switched off meanwhile: for a few commitments every joined side is tiny, the written
     order (facts on the left, filtered aggregates on the right) is already right, and ordering mart_commitment's
@@ -742,8 +743,8 @@ def refresh_marts_for(con, commitment_ids) -> None:
         return
     con.execute("set disabled_optimizers = 'join_order'")
     try:
-        for mart in db.MARTS:
-            con.execute(f"delete from {mart} where commitment_id in (select unnest(?::text[]))", [ids])
+        for mart in (m for m in db.MARTS if m in marts):  # in db.MARTS order: later marts read earlier ones
+            con.execute(f"delete from {mart} where list_contains(?::text[], commitment_id)", [ids])
             con.execute(f"insert into {mart} select * from {mart}_rows(?::text[])", [ids])
     finally:
         con.execute("reset disabled_optimizers")
