@@ -515,6 +515,19 @@ def follow_ups(cur, case_id: str) -> pd.DataFrame:
                        [case_id]).df()
 
 
+def commitment_follow_ups(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """The follow-up logged against requests about the commitments in scope (the feeds' entries), with its case
+    and when its file was imported."""
+    scope, w = _scope_ids(cur, f)
+    sql = f"""select fu.*, r.case_id, r.request_no, r.commitment_id, r.summary_en as request_summary,
+                     r.summary_es as request_summary_es, s.loaded_at
+              from follow_up fu join mandate_request r using (request_id)
+              left join source_file s on s.source_id = fu.source_id
+              where r.commitment_id in (select commitment_id from {scope})
+              order by fu.follow_up_date nulls last, fu.follow_up_id"""
+    return _run(cur, sql, w.params, today)
+
+
 def mandates(cur, today: date | None = None, commitment_ids: list[str] | None = None) -> pd.DataFrame:
     """The requests about commitments (all, or those of `commitment_ids`), with their follow-up signal."""
     return _run(cur, f"""{REQUESTS_SQL}

@@ -219,7 +219,8 @@ def _feed(client, url: str) -> ET.Element:
             assert (entry.findtext(f"{ATOM}{name}") or "").strip(), name
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", entry.findtext(f"{ATOM}updated"))
         link = entry.find(f"{ATOM}link[@rel='alternate']")
-        assert re.fullmatch(r"http://testserver/commitment\?id=[\w.-]+&lang=(en|es)", link.get("href"))
+        page = "case" if entry.find(f"{ATOM}category").get("term") == "follow_up" else "commitment"
+        assert re.fullmatch(rf"http://testserver/{page}\?id=[\w.-]+&lang=(en|es)", link.get("href"))
         ids.append(entry.findtext(f"{ATOM}id"))
     assert len(ids) == len(set(ids)) and all(i.startswith("tag:") for i in ids)
     return root
@@ -238,10 +239,32 @@ def test_feed_entries_are_the_packs_changes(client, cur):
     since = date.today() - timedelta(days=30)
     root = _feed(client, f"/feeds/plan/AP_MEX04.atom?since={since.isoformat()}")
     table = changes_since(cur, Filters(plan=("AP_MEX04",)), since, date.today())
-    assert len(root.findall(f"{ATOM}entry")) == min(len(table.frame), feeds.MAX_ENTRIES)
+    follow = feeds.follow_up_rows(queries.commitment_follow_ups(cur, Filters(plan=("AP_MEX04",))), since, "en")
+    assert len(follow) == 3  # the bundled follow-up, imported today: the pack's changes plus these
+    assert len(root.findall(f"{ATOM}entry")) == min(len(table.frame) + len(follow), feeds.MAX_ENTRIES)
     one = _feed(client, f"/feeds/commitment/MX0081.atom?since={since.isoformat()}")
     scope = changes_since(cur, Filters(member=("MEX",), plan=("AP_MEX04",)), since, date.today())
-    assert len(one.findall(f"{ATOM}entry")) == int((scope.frame.iloc[:, 2] == "MX0081").sum())
+    assert len(one.findall(f"{ATOM}entry")) == int((scope.frame.iloc[:, 2] == "MX0081").sum()) + len(follow)
+
+
+@pytest.mark.parametrize("url", ["/feeds/commitment/MX0081.atom", "/feeds/member/MEX.atom", "/feeds/watchlist.atom"])
+def test_feeds_list_the_follow_up_on_mandates(client, url):
+    """The Steering Committee's statement of 2023-03-21, logged for the Response Policy request about MX0081,
+    in the feeds that hold MX0081, in both languages, linking to the case page, with one stable id."""
+    found = {}
+    for lang, words in (("en", "Statement of concern"), ("es", "Declaración de preocupación")):
+        entries = _feed(client, f"{url}?since=2000-01-01&lang={lang}").findall(f"{ATOM}entry")
+        follow = [e for e in entries if e.find(f"{ATOM}category").get("term") == "follow_up"
+                  and "2023-03-21" in e.findtext(f"{ATOM}summary")]
+        assert len(follow) == 1, lang
+        entry = follow[0]
+        assert words in entry.findtext(f"{ATOM}summary") and "MX-RP-2018" in entry.findtext(f"{ATOM}title")
+        assert entry.findtext(f"{ATOM}updated") == "2023-03-21T00:00:00Z"
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == (
+            f"http://testserver/case?id=MX-RP-2018&lang={lang}")
+        found[lang] = entry.findtext(f"{ATOM}id")
+    assert found["en"] == found["es"]
+    assert found["en"] in [e.findtext(f"{ATOM}id") for e in _feed(client, url).findall(f"{ATOM}entry")]
 
 
 def test_feed_ids_are_the_same_in_both_languages(client):

@@ -82,6 +82,10 @@ class Links:
         head, tail = self.page_url(_SLOT).split(_SLOT)
         return [head + i + tail if paths.ID.match(i) else self.page_url(i) for i in ids]
 
+    def case_url(self, case_id: str) -> str:
+        """The case page (a Response Policy case and the follow-up on its requests)."""
+        return self.base + self.page("case", self.lang, id=case_id)
+
     def scope_url(self, kind: str, key: str | None) -> str:
         """The page showing a feed's scope: the overview filtered by member or plan, or the watchlist."""
         if kind == "watchlist":
@@ -394,7 +398,7 @@ def cases(cur, links: Links) -> dict:
     items = rows(queries.cases(cur))
     for c in items:
         c["case_url"] = links.api_url(f"{paths.API}/cases/{c['case_id']}")
-        c["page_url"] = links.base + links.page("case", links.lang, id=c["case_id"])
+        c["page_url"] = links.case_url(c["case_id"])
     return {"count": len(items), "items": items}
 
 
@@ -409,5 +413,5 @@ def case_detail(cur, case_id: str, links: Links, today: date) -> dict | None:
         if r.get("commitment_id"):
             r["commitment_url"] = links.api_url(paths.commitment(r["commitment_id"]))
     return {**{k: value(v) for k, v in found.items() if k not in ("source_id", "source_sheet", "source_row")},
-            "page_url": links.base + links.page("case", links.lang, id=case_id), "as_of": today.isoformat(),
+            "page_url": links.case_url(case_id), "as_of": today.isoformat(),
             "requests": requests, "follow_ups": rows(queries.follow_ups(cur, case_id))}
