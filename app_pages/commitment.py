@@ -8,7 +8,7 @@ import streamlit as st
 
 from monitor import charts, palette
 from monitor.i18n import completion_label, in_language, missing_label, statement_subject
-from monitor.linkcheck import archive_link
+from monitor.linkcheck import archive_link, is_dead
 from monitor.metrics import what_to_raise
 from vocabulary.links import first_web_url, is_web_url, web_urls
 from vocabulary.status import LATEST_READING
@@ -304,7 +304,7 @@ def dead_links(urls: list[str]) -> set[str]:
     if not urls:
         return set()
     checks = read("link_checks", sorted(set(urls)))
-    return set(checks.loc[checks["outcome"] == "dead", "url"])
+    return set(checks.loc[checks["outcome"].map(is_dead).astype(bool), "url"])
 
 
 def dead_mark(url: str) -> str:

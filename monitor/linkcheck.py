@@ -40,7 +40,22 @@ class LinkCheck:
 
     @property
     def is_dead(self) -> bool:
-        return self.outcome == DEAD
+        return is_dead(self.outcome)
+
+
+def is_dead(outcome: str | None) -> bool:
+    """The rule the commitment page and the API mark links by: dead only when a server said so."""
+    return outcome == DEAD
+
+
+def verdict(outcome: str | None) -> tuple[bool | None, str | None]:
+    """(dead, why unknown) for a link's latest outcome: True or False when a server answered, else None
+    with the reason (never checked, or the check said nothing about the page: timeout, unreachable...)."""
+    if outcome is None:
+        return None, "never_checked"
+    if is_dead(outcome) or outcome == OK:
+        return is_dead(outcome), None
+    return None, outcome
 
 
 def archive_link(url: str) -> str:

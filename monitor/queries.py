@@ -255,9 +255,11 @@ def members(cur) -> pd.DataFrame:
 
 
 def data_version(cur) -> str:
-    """Changes whenever an import lands: part of every cache key."""
-    row = cur.execute("select count(*), max(loaded_at) from source_file").fetchone()
-    return f"{row[0]}:{row[1]}"
+    """Changes whenever an import lands or links are checked (the API marks dead links): part of every cache
+    key."""
+    row = cur.execute("""select count(*), max(loaded_at), (select count(*) from link_check),
+                                (select max(checked_at) from link_check) from source_file""").fetchone()
+    return ":".join(map(str, row))
 
 
 # exports

@@ -331,3 +331,39 @@ def test_the_mexico_case_with_its_requests_and_follow_up(client):
     assert [f["date_raw"] for f in case["follow_ups"]] == ["2021-07", "2023-01", "2023-03-21"]
     assert client.get("/api/v1/cases/NOPE").status == 404
     assert client.get("/api/v1/cases/%3Cx%3E").status == 400
+
+
+def test_commitment_marks_each_links_last_check(client, cur):
+    """A link a server called gone is dead with an archive search; one that answered is not; a timeout says
+    nothing (null, with the reason); one never checked says so. The same rule as the commitment page."""
+    from datetime import datetime
+
+    from monitor import auth, linkcheck, store
+    from webui import data
+
+    before = client.get("/api/v1/commitments/MX0081")
+    cited = [c["url"] for c in before.json()["link_checks"]]
+    evidence = [u for g in before.json()["progress_by_assessor"] for s in g["statements"] for u in s["evidence_urls"]]
+    assert evidence and set(evidence) <= set(cited)
+    gone = evidence[0]
+    fine, slow = [u for u in cited if u != gone][:2]
+    at = datetime(2026, 11, 30, 8, 15)
+
+    def check(url, outcome, status):
+        return linkcheck.LinkCheck(url, outcome, status, url, status, 0, 5, at)
+
+    staff = auth.Principal("os:tests", auth.SUPPORT_UNIT, "os", "tests")
+    with data.WRITE_LOCK, data.cursor() as w:
+        store.record_link_checks(staff, w, [check(gone, linkcheck.DEAD, 404), check(fine, linkcheck.OK, 200),
+                                            check(slow, linkcheck.TIMEOUT, None)])
+    after = client.get("/api/v1/commitments/MX0081", {"if-none-match": before.headers["etag"]})
+    assert after.status == 200  # a check changes the record, so the ETag changes
+    marks = {c["url"]: c for c in after.json()["link_checks"]}
+    assert marks[gone] == {"url": gone, "outcome": "dead", "status_code": 404, "final_url": gone,
+                           "final_status": 404, "checked_at": "2026-11-30T08:15:00Z", "dead": True,
+                           "dead_missing_reason": None, "archive_url": linkcheck.archive_link(gone)}
+    assert (marks[fine]["dead"], marks[fine]["archive_url"], marks[fine]["status_code"]) == (False, None, 200)
+    assert (marks[slow]["dead"], marks[slow]["dead_missing_reason"]) == (None, "timeout")
+    never = [c for c in marks.values() if c["outcome"] is None]
+    assert never and all((c["dead"], c["dead_missing_reason"]) == (None, "never_checked") for c in never)
+    assert len(marks) == len(cited) and set(marks) >= {gone, fine, slow}

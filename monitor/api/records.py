@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from monitor import queries
+from monitor import linkcheck, queries
 from monitor.api import ApiError, paths
 from monitor.filters import LIST_FIELDS, Filters, allowed_values, unknown_values
 from monitor.i18n import LANGUAGES, completion_label, scale_label, statement_subject, t
@@ -55,6 +55,8 @@ STATEMENT_FIELDS = ("period", "period_end", "assessor", "assessor_name", "subjec
 EVENT_FIELDS = ("event_date", "date_raw", "date_precision", "event_date_missing_reason", "category", "title",
                 "title_es", "actor", "about", "source_url")
 SOURCE_FIELDS = ("file_name", "kind", "loaded_at", "sha256", "source_url")
+LINK_FIELDS = ("url", "outcome", "status_code", "final_url", "final_status", "checked_at", "dead",
+               "dead_missing_reason", "archive_url")
 PLAN_FIELDS = ("action_plan_id", "member_code", "member_name", "plan_number", "title", "submission_year", "end_year",
                "start_date", "end_date", "source_url", "count_commitments", "feed_url", "commitments_url")
 MEMBER_FIELDS = ("member_code", "name", "member_type", "region", "count_plans", "count_commitments", "feed_url",
@@ -316,6 +318,32 @@ def commitment_detail(cur, commitment_id: str, links: Links, today: date) -> dic
     out["events"] = [_event(r) for r in rows(queries.events(cur, commitment_id))]
     out["tags"] = queries.tags(cur, commitment_id)
     out["sources"] = [{k: r[k] for k in SOURCE_FIELDS} for r in rows(queries.sources(cur, commitment_id))]
+    out["link_checks"] = link_checks(cur, cited_links(out))
+    return out
+
+
+def cited_links(record: dict) -> list[str]:
+    """Every web address a commitment record cites, first appearance first: its OGP page, then the sources of
+    its ratings, milestones, statements (and their evidence), events and files."""
+    texts = [record["ogp_url"], *(r["source_url"] for r in record["ratings"]),
+             *(m["source_url"] for m in record["milestones"])]
+    for group in record["progress_by_assessor"]:
+        for s in group["statements"]:
+            texts += [*s["evidence_urls"], s["source_url"]]
+    texts += [e["source_url"] for e in record["events"]] + [s["source_url"] for s in record["sources"]]
+    return list(dict.fromkeys(url for text in texts if isinstance(text, str) for url in web_urls(text)))
+
+
+def link_checks(cur, urls: list[str]) -> list[dict]:
+    """Each link's latest check (monitor.linkcheck): dead true or false when a server answered, else null with
+    the reason; a web archive search for a dead one, as the commitment page offers."""
+    found = {r["url"]: r for r in rows(queries.link_checks(cur, urls))} if urls else {}
+    out = []
+    for url in urls:
+        check = found.get(url, {})
+        dead, why = linkcheck.verdict(check.get("outcome"))
+        out.append({"url": url, **{k: check.get(k) for k in LINK_FIELDS[1:6]}, "dead": dead,
+                    "dead_missing_reason": why, "archive_url": linkcheck.archive_link(url) if dead else None})
     return out
 
 
