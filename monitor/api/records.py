@@ -130,24 +130,28 @@ def value(v):
 
 
 def rows(df: pd.DataFrame) -> list[dict]:
-    """A frame as JSON-ready dicts, converted a column at a time (per-cell conversion cost more than the query on
-    lists of thousands): date columns as ISO dates, or as UTC times when any value has a time of day; missing
-    values (NaN, NaT, NA) as None."""
+    """A frame as JSON-ready dicts, converted once to Arrow and then a column at a time (per-cell conversion cost
+    more than the query on lists of thousands, pandas' per-column steps more than the query on short ones):
+    date columns as ISO dates, or as UTC times when any value has a time of day; missing values as None."""
     names = list(df.columns)
-    columns = [_column(values) for _, values in df.items()]
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    columns = [_column(arrow, values) for arrow, (_, values) in zip(table.columns, df.items())]
     return [dict(zip(names, row)) for row in zip(*columns)] if columns else [{} for _ in range(len(df))]
 
 
-def _column(column: pd.Series) -> list:
-    if pd.api.types.is_datetime64_any_dtype(column):
-        if getattr(column.dt, "tz", None) is not None:
-            column = column.dt.tz_convert("UTC").dt.tz_localize(None)
-        return _iso(column.to_numpy(dtype="datetime64[us]"))
-    if column.dtype == object:
-        return [value(v) for v in column.tolist()]
-    if pd.api.types.is_string_dtype(column) or column.hasnans:
-        return pa.array(column, from_pandas=True).to_pylist()  # NA/NaN as None in one pass
-    return column.tolist()  # native Python values
+def _column(arrow: pa.ChunkedArray, values: pd.Series) -> list:
+    if pa.types.is_timestamp(arrow.type):
+        return _iso(arrow.to_numpy().astype("datetime64[us]"))
+    if pa.types.is_nested(arrow.type) and not _plain_list(arrow.type):  # lists of dates: as value() writes them
+        return [value(v) for v in values.tolist()]
+    return arrow.to_pylist()
+
+
+def _plain_list(kind: pa.DataType) -> bool:
+    """A list of text or numbers, which Arrow gives as Python lists JSON can hold."""
+    inner = getattr(kind, "value_type", None)
+    return inner is not None and (pa.types.is_string(inner) or pa.types.is_large_string(inner)
+                                  or pa.types.is_integer(inner) or pa.types.is_boolean(inner))
 
 
 def _iso(values: np.ndarray) -> list[str | None]:
@@ -415,10 +419,9 @@ def watchlist(cur, links: Links, today: date) -> dict:
     return {"count": len(items), "as_of": today.isoformat(), "feed_url": links.feed_url("watchlist"), "items": items}
 
 
-def flat(items: list[dict]) -> pd.DataFrame:
-    """List records as a table for CSV: lists joined by the CSV writer, nested objects left out."""
-    return pd.DataFrame([{k: v for k, v in item.items() if not isinstance(v, dict)} for item in items])
-
+def csv_columns(items: list[dict]) -> list[str]:
+    """A list's CSV columns: its records' fields but nested objects (lists are joined in a cell)."""
+    return [k for k, v in items[0].items() if not isinstance(v, dict)] if items else []
 
 
 def cases(cur, links: Links) -> dict:

@@ -35,10 +35,20 @@ def csv_bytes(df: pd.DataFrame, lang: str = "en", *, readable_headers: bool = Tr
     Cells are made a column at a time (row-by-row conversion cost more than the query on long lists).
     `readable_headers=False` keeps the column names as they are (the API's stable field names)."""
     frame = readable(df, lang) if readable_headers else df
+    return _document(list(frame.columns), zip(*(_csv_column(values) for _, values in frame.items())))
+
+
+def records_csv(items: list[dict], columns: list[str]) -> bytes:
+    """JSON-ready records (the API's lists: text, numbers, lists, None) as the same safe CSV, with no frame in
+    between: their values need no conversion but the cell rules of _csv_value."""
+    return _document(columns, (safe.csv_texts([_csv_value(item.get(c)) for c in columns]) for item in items))
+
+
+def _document(columns: list, rows) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([safe.csv_text(str(c)) for c in frame.columns])
-    writer.writerows(zip(*(_csv_column(values) for _, values in frame.items())))
+    writer.writerow([safe.csv_text(str(c)) for c in columns])
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
