@@ -224,6 +224,7 @@ def scaled(path: Path, runs: int) -> list[dict]:
 def load(path: Path, clients: int, seconds: float, cache_mb: str) -> dict:
     """`uvicorn app:app` (the real app) in its own process on a copy of `path`; `clients` threads for `seconds`."""
     work = OUT / f"api_load_{cache_mb}.duckdb"
+    Path(f"{work}.wal").unlink(missing_ok=True)
     shutil.copy(path, work)
     port = free_port()
     log = open(OUT / f"api_load_{cache_mb}.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
@@ -306,8 +307,9 @@ def imports(path: Path, runs: int) -> dict:
     `python -m monitor import FILE --server URL` into `uvicorn app:app` on a copy; each a fresh process, as a
     nightly job runs it; runs alternate."""
     local, served = OUT / "api_import_cli.duckdb", OUT / "api_import_server.duckdb"
-    shutil.copy(path, local)
-    shutil.copy(path, served)
+    for copy in (local, served):
+        Path(f"{copy}.wal").unlink(missing_ok=True)  # a stopped server's log would replay into the new copy
+        shutil.copy(path, copy)
     cli = [sys.executable, "-m", "monitor"]
     made = subprocess.run([*cli, "token", "create", "bench@example.org", "--role", "support_unit", "--db",
                            str(served)], cwd=ROOT, capture_output=True, text=True, check=True)
