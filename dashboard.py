@@ -1,4 +1,5 @@
-"""Entry point: `streamlit run dashboard.py`. Language, navigation and the first-run database build.
+"""Entry point: `streamlit run dashboard.py`. Language, navigation, who you are (sign-in) and the first-run
+database build.
 
 Page titles go through the catalogues, so the language switch is drawn before the navigation.
 """
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from webui import data, filters, first_run, pages
+from webui import data, filters, first_run, pages, signin
 from webui.language import language_switch, tr
 
 # a file, not a ":material/..." icon: Streamlit fetches those favicons from Google's servers, which fails offline
@@ -18,5 +19,6 @@ first_run.ensure_database()
 data.start_run()
 page = pages.navigation()
 filters.visit(page.url_path)
+signin.sidebar()
 st.sidebar.caption(tr("app.title"))
 page.run()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from monitor import charts, palette
 from monitor.i18n import completion_label, in_language, missing_label, statement_subject
-from monitor.linkcheck import archive_link, is_dead
+from monitor.linkcheck import archive_link, dead_urls
 from monitor.metrics import what_to_raise
 from vocabulary.links import first_web_url, is_web_url, web_urls
 from vocabulary.status import LATEST_READING
@@ -18,6 +18,7 @@ from webui.downloads import download_table
 from webui.filters import current_filters
 from webui.language import lang, tr
 from webui.subscribe import commitment_links
+from webui.work_forms import commitment_work
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
@@ -277,7 +278,8 @@ def progress(commitment_id: str) -> None:
     with st.expander(tr("commitment.progress_detail")):
         st.dataframe(pd.DataFrame({
             tr("col.period"): data["period"], tr("story.subject"): data["subject"], tr("col.assessor"): data["who"],
-            tr("col.reading"): data["reading"], tr("col.percent"): data["percent_complete"],
+            tr("col.said_by"): data["assessor_name"].fillna(""), tr("col.reading"): data["reading"],
+            tr("col.percent"): data["percent_complete"],
             tr("col.narrative"): in_language(data, "narrative", lg), tr("col.challenges"): data["challenges"],
             tr("col.source"): [source_text(r) for r in data.to_dict("records")],
         }), hide_index=True, key="progress_detail")
@@ -285,9 +287,11 @@ def progress(commitment_id: str) -> None:
 
 
 def evidence(data: pd.DataFrame) -> None:
-    """Evidence lines: web addresses as links, anything else (javascript:, file paths) as plain text."""
-    lines = list(dict.fromkeys((f"{p} · {about}", line.strip())
-                               for p, about, text in zip(data["period"], data["subject"], data["evidence"])
+    """Evidence lines, each with who cited it: web addresses as links, anything else (javascript:, file paths)
+    as plain text."""
+    said_by = data["assessor_name"].where(data["assessor_name"].notna(), data["who"])
+    lines = list(dict.fromkeys((f"{p} · {about} · {by}", line.strip())
+                               for p, about, by, text in zip(data["period"], data["subject"], said_by, data["evidence"])
                                if isinstance(text, str) for line in text.splitlines() if line.strip()))
     st.subheader(tr("commitment.evidence"))
     if not lines:
@@ -303,8 +307,7 @@ def dead_links(urls: list[str]) -> set[str]:
     """Those of `urls` whose latest check found them dead (monitor.linkcheck; none when never checked)."""
     if not urls:
         return set()
-    checks = read("link_checks", sorted(set(urls)))
-    return set(checks.loc[checks["outcome"].map(is_dead).astype(bool), "url"])
+    return dead_urls(read("link_checks", sorted(set(urls))))
 
 
 def dead_mark(url: str) -> str:
@@ -385,3 +388,4 @@ dated = history(commitment_id)
 if dated is not None:
     download_table(dated, f"{commitment_id}_events", key="dl_events")
 sources(commitment_id)
+commitment_work(plain(read("commitment", commitment_id)))

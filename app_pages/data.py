@@ -9,7 +9,15 @@ from webui import identity, pages
 from webui.components import fmt, md
 from webui.data import read
 from webui.downloads import download_table, template_bytes
-from webui.imports import MAX_UPLOAD_MB, import_batch, inspect_upload, problems_frame, upload_problem
+from webui.imports import (
+    MAX_UPLOAD_MB,
+    import_batch,
+    inspect_upload,
+    problems_frame,
+    removals,
+    removals_frame,
+    upload_problem,
+)
 from webui.language import lang, tr
 from webui.linkchecks import check_cited_links
 
@@ -46,6 +54,14 @@ def preview(batch) -> None:
         st.caption(md(note))
 
 
+def show_removals(rows, *, done: bool = False) -> None:
+    """Rows an earlier version of the file held and this one does not: withdrawn by source, never kept silently."""
+    if not rows:
+        return
+    st.warning(tr("data.withdrawn" if done else "data.will_withdraw", count=len(rows)))
+    st.dataframe(removals_frame(rows), hide_index=True, key="withdrawn_table" if done else "removals_table")
+
+
 def run_import(batch) -> None:
     bar = st.progress(0.0, text=tr("data.importing"))
     report = import_batch(batch, progress=lambda share, table: bar.progress(
@@ -56,6 +72,9 @@ def run_import(batch) -> None:
     else:
         st.success(tr("data.imported", added=f"{report.total_added:,}", changed=f"{report.total_changed:,}",
                           name=batch.source.file_name))
+        show_removals(report.withdrawn, done=True)
+        if report.restored:
+            st.info(tr("data.restored", count=len(report.restored)))
         pages.link("overview")
 
 
@@ -80,6 +99,7 @@ def intake() -> None:
     if batch.errors:
         st.caption(tr("data.nothing_written"))
         return
+    show_removals(removals(batch))
     if st.button(tr("data.import_button", rows=f"{batch.row_count():,}"), type="primary", key="import"):
         try:
             run_import(batch)
@@ -113,10 +133,8 @@ def history() -> None:
 
 
 def who_may_import() -> bool:
-    """Say which identity mode is active and who is acting; only the Support Unit gets the uploader."""
-    person, mode = identity.principal(), identity.mode()
-    st.caption(tr(f"ui2.mode_{mode}", who=person.describe()))
-    if person.at_least("support_unit"):
+    """Only the Support Unit gets the uploader; anyone else is told why (the sidebar says who is acting)."""
+    if identity.principal().at_least("support_unit"):
         return True
     st.info(tr("ui2.import_needs_role"), icon=":material/lock:")
     return False

@@ -7,7 +7,7 @@ import streamlit as st
 
 from monitor.filters import Filters
 from monitor.i18n import in_language
-from monitor.metrics import pace, what_to_raise
+from monitor.metrics import pace_text, what_to_raise
 from webui import pages
 from webui.changes import changes_section
 from webui.components import fmt, id_column, rag_text, watch_card, with_status_colours
@@ -90,16 +90,6 @@ def staleness_table(by: str) -> None:
     }), hide_index=True, key=f"staleness_{by}")
 
 
-def pace_text(row: dict, today: date) -> str:
-    """'between X% and Y% of milestones complete by its end date, from N of M milestones with a status, P% of its
-    time gone', or 'not enough data'."""
-    p = pace(row, today)
-    if p["verdict"] == "not_enough_data":
-        return tr("story.pace_not_enough", n=p["milestones_with_status"], m=p["milestones"])
-    return tr("story.pace_range", low=f"{p['low']:.0%}", high=f"{p['high']:.0%}", n=p["milestones_with_status"],
-              m=p["milestones"], elapsed=f"{p['elapsed']:.0%}")
-
-
 def pace_table() -> None:
     today = date.today()
     data = read("plan_pace", Filters(), today)
@@ -112,7 +102,7 @@ def pace_table() -> None:
     st.dataframe(pd.DataFrame({
         tr("filters.plan"): [f"{r['member_name']} {tr('ui.plan_short')}{r['plan_number']}" for r in rows],
         tr("story.plan_dates"): [f"{fmt(r['plan_start'])} → {fmt(r['plan_end'])}" for r in rows],
-        tr("story.pace_range_title"): [pace_text(r, today) for r in rows],
+        tr("story.pace_range_title"): [pace_text(r, today, lang()) for r in rows],
     }), hide_index=True, key="pace_table",
         column_config={tr("story.pace_range_title"): st.column_config.TextColumn(width="large")})
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from monitor import queries
 from monitor.filters import Filters
+from vocabulary.links import web_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +68,8 @@ def pick_ids(con) -> dict:
     area = con.execute("""select tag from commitment_tag where value = '1' and tag = 'Data Stewardship and Privacy'
                           limit 1""").fetchone()
     area = area[0] if area else con.execute("select min(tag) from commitment_tag").fetchone()[0]
-    return {"commitment_id": cid, "member": member, "policy_area": area, "q": "beneficial ownership"}
+    return {"commitment_id": cid, "member": member, "policy_area": area, "q": "beneficial ownership",
+            "links": page_links(con.cursor(), cid)}
 
 
 def cases(ids: dict) -> list[tuple[str, object]]:
@@ -95,7 +97,13 @@ def cases(ids: dict) -> list[tuple[str, object]]:
         ("events(id)", lambda c: queries.events(c, cid)),
         ("tags(id)", lambda c: queries.tags(c, cid)),
         ("sources(id)", lambda c: queries.sources(c, cid)),
+        ("timeline(id)", lambda c: queries.timeline(c, cid, t)),
+        ("mandates(id)", lambda c: queries.mandates(c, t, commitment_ids=[cid])),
+        ("link_checks(id's links)", lambda c: queries.link_checks(c, ids["links"])),
         ("watchlist", lambda c: queries.watchlist(c, t)),
+        ("staleness(by member)", lambda c: queries.staleness(c, f0, "member", t)),
+        ("staleness(by lead)", lambda c: queries.staleness(c, f0, "lead", t)),
+        ("plan_pace", lambda c: queries.plan_pace(c, f0, t)),
         ("compare(by member)", lambda c: queries.compare(c, f0, "member_code", t)),
         ("compare(by plan)", lambda c: queries.compare(c, f0, "action_plan_id", t)),
         ("plan_summaries(all)", lambda c: queries.plan_summaries(c, None)),
@@ -111,6 +119,8 @@ def cases(ids: dict) -> list[tuple[str, object]]:
             (f"distribution(rag, plan) [{label}]",
              lambda c, f=f: queries.distribution(c, f, "rag", "action_plan_id", t)),
             (f"compare(by plan) [{label}]", lambda c, f=f: queries.compare(c, f, "action_plan_id", t)),
+            (f"staleness(by member) [{label}]", lambda c, f=f: queries.staleness(c, f, "member", t)),
+            (f"plan_pace [{label}]", lambda c, f=f: queries.plan_pace(c, f, t)),
         ]
     # one word; a phrase (read in the text of its candidates); one letter (in nearly every text: read it all)
     for q in ("surveillance", '"beneficial ownership"', "e"):
@@ -120,6 +130,13 @@ def cases(ids: dict) -> list[tuple[str, object]]:
             (f"headline [q='{q}']", lambda c, f=f: queries.headline(c, f, t)),
         ]
     return out
+
+
+def page_links(cur, commitment_id: str) -> list[str]:
+    """The links the commitment page asks about: its evidence and its events' sources."""
+    texts = [*queries.progress_history(cur, commitment_id)["evidence"],
+             *queries.events(cur, commitment_id)["source_url"]]
+    return sorted({u for text in texts if isinstance(text, str) for u in web_urls(text)})
 
 
 def capture(con, fn) -> tuple[object, list]:

@@ -5,6 +5,8 @@ Each audit_log row's `row_hash` is the sha256 of the canonical JSON of every oth
 Changing, deleting or reordering any row therefore breaks the chain at that row or the next one.
 Rows are written only by monitor/store.py (`append_audit`), in the transaction of the change they record.
 The chain cannot show that the newest rows were removed: publish the head hash (`audit verify` prints it).
+The dashboard reads the trail only through the role-checked functions at the end (commitment_history for
+support_unit, trail and check_chain for admin): the log names people and holds reviewers' reasons.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
+
+from monitor import auth
 
 GENESIS = "0" * 64
 # Every field but row_hash, in sorted order (the canonical object's key order).
@@ -123,13 +127,64 @@ def verify(cur) -> Verdict:
                                                  "(a row before it was edited, deleted or reordered)")
 
 
-def entries(cur, since: date | None = None, entity: str | None = None) -> pd.DataFrame:
-    """Audit rows from `since` (a UTC day) on, optionally only those about one entity id or commitment."""
+def entries(cur, since: date | None = None, entity: str | None = None, actor: str | None = None) -> pd.DataFrame:
+    """Audit rows from `since` (a UTC day) on, optionally only those about one entity id or commitment, or by
+    one actor (any case)."""
     return cur.execute(f"""
         select {', '.join(COLUMNS)} from audit_log
         where ($since is null or ts_utc >= $since)
           and ($entity is null or entity_id = $entity or commitment_id = $entity or submission_id = $entity)
-        order by seq""", {"since": since, "entity": entity}).df()
+          and ($actor is null or lower(actor) = lower($actor))
+        order by seq""", {"since": since, "entity": entity, "actor": actor}).df()
+
+
+# --- the role-checked reads the dashboard makes ------------------------------------------------------
+
+FIELD_COLUMNS = ("seq", "ts_utc", "actor", "actor_role", "action", "entity_table", "entity_id", "field", "before",
+                 "after", "reason")
+
+
+def field_changes(rows: pd.DataFrame) -> pd.DataFrame:
+    """One line per changed field of each audit row (newest first): before and after as text, '' for none.
+    A row that changed no field (a submission's decision says only its state) still shows as one line."""
+    out = []
+    for r in rows.sort_values("seq", ascending=False).to_dict("records"):
+        before, after = _fields(r["before_json"]), _fields(r["after_json"])
+        names = list(dict.fromkeys([*after, *before])) or [""]
+        for name in names:
+            out.append({**{k: r[k] for k in FIELD_COLUMNS if k in r}, "field": name,
+                        "before": _shown(before.get(name)), "after": _shown(after.get(name))})
+    return pd.DataFrame(out, columns=list(FIELD_COLUMNS))
+
+
+def _fields(text) -> dict:
+    return json.loads(text) if isinstance(text, str) and text else {}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else canonical(value)
+
+
+def commitment_history(principal: auth.Principal, cur, commitment_id: str) -> pd.DataFrame:
+    """Who changed what about one commitment, field by field, newest first (support_unit or admin: the log
+    names people and holds reviewers' reasons)."""
+    auth.require(principal, auth.SUPPORT_UNIT, "read a commitment's change history")
+    return field_changes(entries(cur, entity=commitment_id))
+
+
+def trail(principal: auth.Principal, cur, since: date | None = None, entity: str | None = None,
+          actor: str | None = None) -> pd.DataFrame:
+    """The whole audit trail, filtered (admin only), as stored: every column, oldest first."""
+    auth.require(principal, auth.ADMIN, "read the audit trail")
+    return entries(cur, since, entity or None, actor or None)
+
+
+def check_chain(principal: auth.Principal, cur) -> Verdict:
+    """verify(), for the Audit page (admin only, like the trail it vouches for)."""
+    auth.require(principal, auth.ADMIN, "verify the audit trail")
+    return verify(cur)
 
 
 def has_log(cur) -> bool:

@@ -8,12 +8,13 @@ See docs/deployment.md for the roles file and the identity modes.
 from __future__ import annotations
 
 import getpass
+import hashlib
 import ipaddress
 import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from monitor import config
@@ -110,6 +111,11 @@ class RoleMap:
     exact: Mapping[str, str] = field(default_factory=dict)
     domains: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
+    sha256: str | None = None  # of the file's bytes, so an audit row names the version that was read
+
+    def entries(self) -> dict[str, str]:
+        """Every email and @domain with its role, as the audit trail records a reload."""
+        return dict(sorted({**self.exact, **self.domains}.items()))
 
     def role_for(self, email: str | None) -> str:
         email = (email or "").strip().lower()
@@ -137,11 +143,12 @@ def load_roles(path: str | os.PathLike | None = None) -> RoleMap:
         if explicit:
             raise RolesFileError(f"{path}: roles file not found (named by MONITOR_ROLES or the caller)")
         return RoleMap(path=None)
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RolesFileError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_roles(data, path)
+    return replace(parse_roles(data, path), sha256=hashlib.sha256(raw).hexdigest())
 
 
 def parse_roles(data: Mapping, path: Path | str = "<roles>") -> RoleMap:

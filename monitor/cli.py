@@ -294,12 +294,19 @@ def _print_report(report, dry_run: bool = False) -> None:
         say(f"{report.file_name} was already imported on {report.already_imported_at:%Y-%m-%d %H:%M} UTC; "
             "nothing changed.")
         return
+    for row in report.withdrawn:
+        say(f"{'would withdraw' if dry_run else 'withdrawn'}: {row} (no longer in {report.file_name})")
+    for row in report.restored:
+        say(f"{'would restore' if dry_run else 'restored'}: {row} (in {report.file_name} again)")
+    be = "be " if dry_run else ""
+    gone = f", {len(report.withdrawn):,} {be}withdrawn by source" if report.withdrawn else ""
+    back = f", {len(report.restored):,} {be}restored" if report.restored else ""
     if dry_run:
         say(f"dry run: {report.file_name} would add {report.total_added:,} rows and change "
-            f"{report.total_changed:,}; nothing was written.")
+            f"{report.total_changed:,}{gone}{back}; nothing was written.")
         return
     details = ", ".join(f"{t} +{report.added[t]:,}/~{report.changed[t]:,}" for t in report.added)
-    say(f"imported {report.file_name}: {report.total_added:,} rows added, {report.total_changed:,} changed "
+    say(f"imported {report.file_name}: {report.total_added:,} rows added, {report.total_changed:,} changed{gone}{back} "
         f"({details}).")
 
 

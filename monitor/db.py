@@ -79,9 +79,18 @@ def open_prepared(path: Path | str) -> duckdb.DuckDBPyConnection:
     return prepare(connect(path))
 
 
+# The read-side tables, in the order they build (a mart may read the ones before it). Each is keyed by
+# commitment_id and defined in monitor/sql/marts.sql by the table macro `<name>_rows(ids)`: a new mart
+# is one macro there and one name here, and both refreshes (full here, partial in store.refresh_marts_for)
+# pick it up.
+MARTS = ("mart_milestone_status", "mart_commitment")
+
+
 def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the read-side tables from the facts (monitor/sql/marts.sql); the writer calls it in its transaction."""
     con.execute(_sql("marts.sql"))
+    for mart in MARTS:
+        con.execute(f"create or replace table {mart} as select * from {mart}_rows(null)")
 
 
 def _sql(name: str) -> str:
@@ -190,5 +199,5 @@ def table_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, 
 CORE_TABLES = (
     "source_file", "member", "action_plan", "commitment", "commitment_tag", "milestone",
     "scale_value", "scale_synonym", "assessment", "progress_update", "event", "watchlist",
-    "audit_log", "progress_submission", "submission_review",
+    "audit_log", "progress_submission", "submission_review", "withdrawn_row",
 )

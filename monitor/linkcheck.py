@@ -44,8 +44,13 @@ class LinkCheck:
 
 
 def is_dead(outcome: str | None) -> bool:
-    """The rule the commitment page and the API mark links by: dead only when a server said so."""
+    """The one rule every surface marks by: dead only when the latest check's server said 404 or 410."""
     return outcome == DEAD
+
+
+def dead_urls(checks) -> set[str]:
+    """Those rows of a link_checks frame (monitor.queries.link_checks) whose latest check found them dead."""
+    return {url for url, outcome in zip(checks["url"], checks["outcome"]) if is_dead(outcome)}
 
 
 def verdict(outcome: str | None) -> tuple[bool | None, str | None]:

@@ -118,6 +118,26 @@ def pace(row: dict, today: date) -> dict:
             "elapsed": elapsed, **basis}
 
 
+def pace_text(row: dict, today: date, lang: str = "en") -> str:
+    """'between X% and Y% of milestones complete by its end date, from D complete of N with a status (of M),
+    P% of its time gone', or 'not enough data' with the counts that make it so; the watchlist and the pack say this."""
+    p = pace(row, today)
+    if p["verdict"] == "not_enough_data":
+        return t("story.pace_not_enough", lang, n=p["milestones_with_status"], m=p["milestones"])
+    return t("story.pace_range", lang, low=f"{p['low']:.0%}", high=f"{p['high']:.0%}", done=p["milestones_closed"],
+             n=p["milestones_with_status"], m=p["milestones"], elapsed=f"{p['elapsed']:.0%}")
+
+
+def staleness_text(row: dict, lang: str = "en") -> str:
+    """One member's or lead institution's row of monitor.queries.staleness in words, with its figures."""
+    last = _day(row.get("last_statement"))
+    quiet = (t("signal.days_since", lang, days=fmt_int(row["days_since_statement"], lang), date=fmt_date(last, lang))
+             if last else t("signal.never", lang))
+    return t("signal.staleness", lang, quiet=quiet, n=fmt_int(row["commitments"], lang),
+             silent_6m=f"{row['share_silent_6m']:.0%}", silent_12m=f"{row['share_silent_12m']:.0%}",
+             done=fmt_int(row["milestones_done"], lang), due=fmt_int(row["milestones_due"], lang))
+
+
 def _wilson(successes: int, n: int, z: float = WILSON_Z) -> tuple[float, float]:
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)

@@ -397,6 +397,14 @@ def link_checks(cur, urls: list[str] | None = None) -> pd.DataFrame:
 STALENESS_GROUPS = {"member": ("member_code", "member_name"), "lead": ("lead_institution", "lead_institution")}
 
 
+def _signal_rows(f: Filters) -> str:
+    """Staleness and pace need no status: they read the mart itself, and the status rule only to filter by it."""
+    if not f.status:
+        return "mart_commitment"
+    return f"""(select m.*, r.rag from mart_commitment m
+                join (select commitment_id, rag from {RATED}) r using (commitment_id))"""
+
+
 def staleness(cur, f: Filters, by: str = "member", today: date | None = None) -> pd.DataFrame:
     """Per member or lead institution, worst first: days since the last statement, the share of commitments
     with no statement in the last 6 and 12 months, and milestones completed against those due by today."""
@@ -404,19 +412,22 @@ def staleness(cur, f: Filters, by: str = "member", today: date | None = None) ->
         raise ValueError(f"cannot group staleness by {by}")
     key, name = STALENESS_GROUPS[by]
     w = where(cur, f)
-    # the mart's last_update_date is each commitment's latest statement (max period_end of its updates)
-    sql = f"""with c as (select * from {RATED} where {w.sql}),
-              due as (select commitment_id, count(*) as due, count(*) filter (where is_closed) as done
-                      from mart_milestone_status where due_date < $today group by 1)
-              select c.{key} as group_id, any_value(c.{name}) as group_name, count(*) as commitments,
-                     max(c.last_update_date) as last_statement,
-                     datediff('day', max(c.last_update_date), $today) as days_since_statement,
-                     avg((c.last_update_date is null or c.last_update_date < $today - interval 6 month)::int)
+    # per commitment, from the mart: last_update_date is its latest statement (max period_end of its updates);
+    # due_dates holds every milestone due date and open_due_dates those not closed, so due - open is done
+    columns = ", ".join(dict.fromkeys((key, name)))
+    sql = f"""with c as (select {columns}, last_update_date,
+                                len(list_filter(due_dates, lambda d: d < $today)) as due,
+                                len(list_filter(open_due_dates, lambda d: d < $today)) as due_open
+                         from {_signal_rows(f)} where {w.sql})
+              select {key} as group_id, any_value({name}) as group_name, count(*) as commitments,
+                     max(last_update_date) as last_statement,
+                     datediff('day', max(last_update_date), $today) as days_since_statement,
+                     avg((last_update_date is null or last_update_date < $today - interval 6 month)::int)
                          as share_silent_6m,
-                     avg((c.last_update_date is null or c.last_update_date < $today - interval 12 month)::int)
+                     avg((last_update_date is null or last_update_date < $today - interval 12 month)::int)
                          as share_silent_12m,
-                     coalesce(sum(d.due), 0) as milestones_due, coalesce(sum(d.done), 0) as milestones_done
-              from c left join due d using (commitment_id)
+                     coalesce(sum(due), 0) as milestones_due, coalesce(sum(due - due_open), 0) as milestones_done
+              from c
               group by all
               order by days_since_statement desc nulls first, share_silent_12m desc, commitments desc, group_id"""
     return _run(cur, sql, w.params, today)
@@ -424,31 +435,35 @@ def staleness(cur, f: Filters, by: str = "member", today: date | None = None) ->
 
 def plan_pace(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
     """Per plan: its dates, milestones with a recorded status and how many of them are complete (the figures
-    a projection rests on: see monitor.metrics.pace)."""
+    a projection rests on: see monitor.metrics.pace), summed from the mart's per-commitment counts."""
     w = where(cur, f)
-    sql = f"""with c as (select * from {RATED} where {w.sql})
-              select c.action_plan_id, any_value(c.member_name) as member_name, any_value(c.plan_number) as plan_number,
-                     min(c.start_date) as plan_start, max(c.end_date) as plan_end,
-                     count(distinct c.commitment_id) as commitments,
-                     count(m.milestone_id) as milestones,
-                     count(m.status_code) as milestones_with_status,
-                     count(*) filter (where m.is_closed) as milestones_closed
-              from c left join mart_milestone_status m using (commitment_id)
-              group by all order by c.action_plan_id"""
-    return _run(cur, sql, w.params, today)
+    sql = f"""select action_plan_id, any_value(member_name) as member_name, any_value(plan_number) as plan_number,
+                     min(start_date) as plan_start, max(end_date) as plan_end,
+                     count(*) as commitments,
+                     sum(count_milestones)::bigint as milestones,
+                     sum(count_milestones_with_status)::bigint as milestones_with_status,
+                     sum(count_milestones_closed)::bigint as milestones_closed
+              from {_signal_rows(f)} where {w.sql}
+              group by all order by action_plan_id"""
+    if f.status:  # only the status rule speaks for a day
+        return _run(cur, sql, w.params, today)
+    return cur.execute(sql, w.params).df()
 
 
 def timeline(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame:
     """One commitment's story on one time axis: dated events (its own and its member's), milestone windows
     and due dates, progress statements by assessor and subject, IRM reports, the watchlist date, the end date."""
     sql = """
-        with c as (select * from commitment_status_on($today) where commitment_id = $id)
+        with c as (select commitment_id, member_code, is_watched, watched_since, watch_reason, watch_reason_es,
+                          end_date, end_date_raw, current_status, rag, ogp_url
+                   from commitment_status_on($today) where commitment_id = $id)
         select 'event' as lane, e.event_date as start_date, null::date as end_date, e.title as label,
                e.title_es as label_es, e.category as detail, e.actor as who, null as status, false as is_overdue,
                e.source_url
-        from event e, c
+        from event e
         where e.event_date is not null
-          and (e.commitment_id = c.commitment_id or (e.commitment_id is null and e.member_code = c.member_code))
+          and (e.commitment_id = $id or (e.commitment_id is null and e.member_code = (select member_code from c)))
+          and exists (select 1 from c)
         union all
         select 'milestone', coalesce(m.start_date, m.due_date), m.due_date, m.title, null,
                'milestone ' || coalesce(m.seq::text, ''), m.responsible, m.status_code, m.is_overdue, m.source_url
@@ -459,7 +474,8 @@ def timeline(cur, commitment_id: str, today: date | None = None) -> pd.DataFrame
                     else 'commitment' end,
                p.assessor, p.status_code, false, p.source_url
         from progress_update p
-        left join milestone m on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
+        left join (select milestone_id, seq from milestone where commitment_id = $id) m
+               on p.subject_type = 'milestone' and m.milestone_id = p.subject_id
         where p.commitment_id = $id and p.period_end is not null
         union all
         select 'irm', max(a.as_of), null, a.report, null, string_agg(distinct a.indicator, ', ' order by a.indicator),

@@ -159,7 +159,7 @@ def watch(principal: Principal, con, commitment_id: str, reason_en: str, reason_
         row = {"list_name": list_name, "commitment_id": cid, "reason": reason, "reason_es": reason_es,
                "since": db.now_utc().date(), "added_by": principal.actor, "source_id": source_id}
         store.insert_watch(con, row)
-        db.refresh_marts(con)
+        store.refresh_marts_for(con, [cid])
         store.append_audit(con, principal, "watch", entity_table="watchlist", entity_id=f"{list_name}/{cid}",
                            commitment_id=cid, after=_content(row), reason=reason, source_file=name,
                            source_sha256=source_id)
@@ -177,7 +177,7 @@ def unwatch(principal: Principal, con, commitment_id: str, reason: str, *, list_
         name = f"unwatch {cid} ({list_name}, in app)"
         source_id = store.record_in_app_source(con, principal, name)
         store.delete_watch(con, list_name, cid)
-        db.refresh_marts(con)
+        store.refresh_marts_for(con, [cid])
         store.append_audit(con, principal, "unwatch", entity_table="watchlist", entity_id=f"{list_name}/{cid}",
                            commitment_id=cid, before=_content(before), reason=why, source_file=name,
                            source_sha256=source_id)
@@ -200,7 +200,7 @@ def edit_watch_reason(principal: Principal, con, commitment_id: str, reason_en: 
         name = f"watch reason {cid} ({list_name}, in app)"
         source_id = store.record_in_app_source(con, principal, name)
         store.set_watch_reason(con, list_name, cid, reason, reason_es, source_id)
-        db.refresh_marts(con)
+        store.refresh_marts_for(con, [cid])
         store.append_audit(con, principal, "edit_watch_reason", entity_table="watchlist",
                            entity_id=f"{list_name}/{cid}", commitment_id=cid, before=before, after=after,
                            source_file=name, source_sha256=source_id)
@@ -225,7 +225,7 @@ def record_progress(principal: Principal, con, commitment_id: str, *, period: st
         source_id = store.record_in_app_source(con, principal, name)
         row, stored = _progress_row(con, s, assessor="support_unit", assessor_name=None, source_id=source_id)
         store.put_progress(con, row)
-        db.refresh_marts(con)
+        store.refresh_marts_for(con, [s.commitment_id])
         before, after = audit.changed_fields(stored and _content(stored), _content(row))
         store.append_audit(con, principal, "record_progress", entity_table="progress_update",
                            entity_id=row["update_id"], commitment_id=s.commitment_id, before=before, after=after,
@@ -319,7 +319,7 @@ def approve_submission(principal: Principal, con, submission_id: str, note: str 
         store.put_progress(con, progress)
         store.decide_submission(con, submission_id, "approved", principal.actor, update_id=progress["update_id"])
         store.insert_review(con, submission_id, "approved", principal.actor, note)
-        db.refresh_marts(con)
+        store.refresh_marts_for(con, [s.commitment_id])
         before, after = audit.changed_fields(stored and _content(stored), _content(progress))
         store.append_audit(con, principal, "approve_submission", entity_table="progress_update",
                            entity_id=progress["update_id"], commitment_id=s.commitment_id, before=before,

@@ -86,3 +86,25 @@ def db_file(bundled_copy, monkeypatch):
     yield bundled_copy
     st.config.set_option("server.address", address)
     st.cache_resource.clear()
+
+
+TEAM_ROLES = """[roles]
+"officer@ogp.example" = "support_unit"
+"@civil.example" = "civil_society"
+"lead@ogp.example" = "admin"
+"""
+
+
+@pytest.fixture
+def team(db_file, tmp_path, monkeypatch):
+    """The dashboard behind a sign-in proxy on loopback (server.trustedUserHeaders), with a roles file naming
+    tests/people.py's people; an AppTest's `user` is then what the proxy says about the visitor."""
+    roles = tmp_path / "roles.toml"
+    roles.write_text(TEAM_ROLES, encoding="utf-8")
+    monkeypatch.setenv("MONITOR_ROLES", str(roles))
+    before = st.config.get_option("server.trustedUserHeaders")
+    st.config.set_option("server.trustedUserHeaders", {"X-Forwarded-Email": "email"})
+    st.cache_resource.clear()
+    yield db_file
+    st.config.set_option("server.trustedUserHeaders", before)
+    st.cache_resource.clear()

@@ -3,6 +3,7 @@ and SQL writes that only the writer issues."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import re
 import signal
@@ -13,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from people import CSO, STAFF
+from people import ADMIN, CSO, PUBLIC, STAFF
 
 from monitor import audit, db, work
+from monitor.auth import NotAllowed
 from monitor.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,3 +245,65 @@ def test_public_reads_never_name_the_private_tables():
     for path in readers:
         text = path.read_text(encoding="utf-8")
         assert not [name for name in PRIVATE if name in text], path
+
+
+# --- the dashboard's role-checked reads ------------------------------------------------------------
+
+def test_a_commitments_history_is_for_staff_field_by_field(logged):
+    con = duckdb.connect(str(logged), read_only=True)
+    try:
+        for refused in (PUBLIC, CSO):
+            with pytest.raises(NotAllowed, match="change history"):
+                audit.commitment_history(refused, con, "MX0081")
+        history = audit.commitment_history(STAFF, con, "MX0081")
+        assert audit.commitment_history(ADMIN, con, "MX0081").equals(history)
+    finally:
+        con.close()
+    assert list(history["seq"]) == sorted(history["seq"], reverse=True)          # newest first
+    recorded = history[(history["action"] == "record_progress") & (history["field"] == "narrative")]
+    assert recorded[["actor", "before", "after"]].values.tolist() == [[STAFF.email, "", "Draft law"]]
+    assert {"submit_progress", "approve_submission"} <= set(history["action"])
+    assert set(history["actor"]) == {STAFF.email, CSO.email}                      # nothing about other commitments
+
+
+def test_the_whole_trail_and_its_check_are_for_admins(logged):
+    con = duckdb.connect(str(logged), read_only=True)
+    try:
+        for refused in (PUBLIC, CSO, STAFF):
+            with pytest.raises(NotAllowed, match="audit trail"):
+                audit.trail(refused, con)
+            with pytest.raises(NotAllowed, match="audit trail"):
+                audit.check_chain(refused, con)
+        assert audit.check_chain(ADMIN, con).ok
+        everything = audit.trail(ADMIN, con)
+        by_cso = audit.trail(ADMIN, con, actor=CSO.email.upper())
+    finally:
+        con.close()
+    assert len(everything) >= 10 and list(everything["seq"]) == sorted(everything["seq"])
+    assert set(by_cso["actor"]) == {CSO.email} and list(by_cso["action"]) == ["submit_progress"]
+
+
+# --- the roles file -----------------------------------------------------------------------------------------
+
+def test_a_roles_file_reload_is_audited_with_what_changed(bundled_con, tmp_path):
+    from monitor import auth, store
+
+    path = tmp_path / "roles.toml"
+    path.write_text('[roles]\n"officer@ogp.example" = "support_unit"\n"@civil.example" = "civil_society"\n')
+    reader = auth.system("roles-file")
+    first = store.record_roles_reload(reader, bundled_con, auth.load_roles(path))
+    assert store.record_roles_reload(reader, bundled_con, auth.load_roles(path)) is None  # same file: no row
+    path.write_text('[roles]\n"officer@ogp.example" = "civil_society"\n"lead@ogp.example" = "admin"\n')
+    second = store.record_roles_reload(reader, bundled_con, auth.load_roles(path))
+    rows = bundled_con.execute("select seq, actor, entity_id, before_json, after_json, source_sha256 from audit_log "
+                               "where action = 'roles_reload' order by seq").fetchall()
+    assert [r[0] for r in rows] == [first, second]
+    assert rows[0][3:5] == ("{}", '{"@civil.example":"civil_society","officer@ogp.example":"support_unit"}')
+    # the officer's role changed, the domain went, the lead came: only those, old values before, new after
+    assert rows[1][3:5] == ('{"@civil.example":"civil_society","officer@ogp.example":"support_unit"}',
+                            '{"lead@ogp.example":"admin","officer@ogp.example":"civil_society"}')
+    assert rows[1][1] == "system:roles-file" and rows[1][2] == str(path)
+    assert rows[1][5] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert audit.verify(bundled_con).ok
+    with pytest.raises(NotAllowed):
+        store.record_roles_reload(auth.ANONYMOUS, bundled_con, auth.load_roles(path))

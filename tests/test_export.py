@@ -12,7 +12,7 @@ import pytest
 from people import STAFF
 
 from loaders.batch import Batch, SourceInfo
-from monitor import cli, db, queries
+from monitor import cli, db, metrics, queries
 from monitor.export import ScopeError, build_pack, csv_bytes, parse_scope, xlsx_bytes
 from monitor.export.pack import changes_since
 from monitor.filters import Filters
@@ -136,7 +136,7 @@ def test_summary_has_native_charts_and_says_what_it_covers(wb):
     ws = wb["Summary"]
     assert len(ws._charts) == 2
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
-    assert "Action plan: Mexico NAP4 2019-2021 (AP_MEX04)" in text
+    assert "Action plan: Mexico NAP4 (2019-2021), AP_MEX04" in text
     assert "hand_made.csv" in text and "f" * 64 in text
 
 
@@ -348,3 +348,63 @@ def test_changes_for_a_page_are_the_pack_rows_and_include_newly_overdue_mileston
     overdue = page[page["What changed"] == "Milestone now overdue"]
     assert due > 0 and len(overdue) == due
     assert overdue["Detail"].str.startswith("Milestone ").all()
+
+
+def test_the_pack_marks_dead_links_and_never_calls_an_unreachable_one_dead(bundled_copy):
+    from monitor import auth, linkcheck, store
+    from vocabulary.links import web_urls
+
+    con = db.open_prepared(bundled_copy)
+    evidence = [u for (text,) in con.execute("""select evidence from progress_update where commitment_id = 'MX0081'
+                                                and evidence is not null order by period_end""").fetchall()
+                for u in web_urls(text)]
+    dead, slow = evidence[0], evidence[-1]
+    assert dead != slow
+    when = datetime(2026, 11, 30, 9, 0)
+    store.record_link_checks(auth.system("test"), con, [
+        linkcheck.LinkCheck(dead, "dead", 404, dead, 404, 0, 5, when, "HTTP 404"),
+        linkcheck.LinkCheck(slow, "timeout", None, None, None, 0, 1000, when, "no answer within 10 s")])
+    sheets = {lang: openpyxl.load_workbook(io.BytesIO(build_pack(con.cursor(), Filters(plan=("AP_MEX04",)),
+                                                                  lang=lang)))
+              for lang in ("en", "es")}
+    con.close()
+    progress = [dict(zip(header(sheets["en"]["Progress history"]), r))
+                for r in sheets["en"]["Progress history"].iter_rows(min_row=2, values_only=True)]
+    marks = {u: r["Evidence: link check"] for r in progress for u in web_urls(r["Evidence"] or "")}
+    said = f"dead link (HTTP 404, checked 2026-11-30); search the archive: {linkcheck.archive_link(dead)}"
+    assert said in marks[dead]
+    assert "dead link" not in marks[slow] and "no answer in time (checked 2026-11-30)" in marks[slow]
+    assert "unchecked" in {r["Source (web): link check"] for r in progress}
+    cells = [c for ws in sheets["en"].worksheets for row in ws.iter_rows(values_only=True) for c in row
+             if isinstance(c, str) and "dead link (" in c]
+    assert cells and all(dead in c for c in cells)  # only the link checked dead, wherever it is listed
+    es = [c for row in sheets["es"]["Historial de avances"].iter_rows(values_only=True) for c in row
+          if isinstance(c, str) and "enlace caído (HTTP 404, comprobado el 2026-11-30)" in c]
+    assert es
+
+
+def test_priority_sheet_says_how_quiet_members_and_leads_are_and_where_plans_head(bundled_db_path):
+    today = date(2026, 11, 23)
+    con = db.connect(bundled_db_path, read_only=True)
+    last = con.execute("""select max(p.period_end) from progress_update p join commitment c using (commitment_id)
+                          where c.member_code = 'MEX'""").fetchone()[0]
+    milestones, stated = con.execute("""
+        select count(*), count(*) filter (where m.milestone_id in (select subject_id from progress_update
+                                                                  where subject_type = 'milestone'
+                                                                    and status_code is not null))
+        from milestone m join commitment c using (commitment_id) where c.action_plan_id = 'AP_MEX04'""").fetchone()
+    books = {lang: openpyxl.load_workbook(io.BytesIO(build_pack(con.cursor(), Filters(plan=("AP_MEX04",)), lang=lang,
+                                                                today=today))) for lang in ("en", "es")}
+    con.close()
+    sheet = books["en"]["Priority commitments"]
+    row = {r[0]: dict(zip(header(sheet), r)) for r in sheet.iter_rows(min_row=2, values_only=True)}["MX0081"]
+    days = (today - last).days
+    assert row["Member: statements and milestones"].startswith(
+        f"Mexico: {days:,} days since the last statement ({last.isoformat()}); of its ")
+    assert row["Lead institution: statements and milestones"] == "Not recorded"  # MX0081 names none
+    assert stated < metrics.PACE_MIN_MILESTONES  # too few statements on the bundled data to project a pace
+    assert row["Plan: where it is heading"] == f"not enough data ({stated} of {milestones} milestones with a status)"
+    es = books["es"]["Compromisos prioritarios"]
+    fila = {r[0]: dict(zip(header(es), r)) for r in es.iter_rows(min_row=2, values_only=True)}["MX0081"]
+    assert fila["Miembro: declaraciones e hitos"].startswith(f"Mexico: {days:,} días".replace(",", "\u00a0"))
+    assert fila["Plan: hacia dónde va"] == f"datos insuficientes ({stated} de {milestones} hitos con estado)"

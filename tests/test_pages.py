@@ -353,6 +353,8 @@ def test_changes_since_match_the_pack(db_file):
     finally:
         con.close()
     sheet = pd.read_excel(io.BytesIO(pack), sheet_name="Changes since 2021-01-01", engine="openpyxl", dtype=str)
+    assert list(sheet.columns).index("Source (web): link check") == list(sheet.columns).index("Source (web)") + 1
+    sheet = sheet.drop(columns="Source (web): link check")  # the pack says what the last link check found
     assert list(shown.columns) == list(sheet.columns)
     assert len(shown) == len(sheet) > 0
 
@@ -528,6 +530,28 @@ def test_upload_valid_file_then_import(db_file):
     at.run()
     assert metric(at, "Commitments") == "1"
     assert set(frames(at)[0]["Member"]) == {"Atlantis"}
+
+
+def test_a_corrected_file_lists_the_rows_it_would_withdraw_before_importing(db_file):
+    from tests.test_withdrawn import DROPPED, milestones_without
+
+    title = "Roadmap of 4 key actions"
+    at = open_page(pages.file("commitment"), id="MX0081")
+    assert title in texts(at) + " ".join(f.to_string() for f in frames(at))
+    at.switch_page(pages.file("data")).run()
+    at.file_uploader[0].set_value(("milestones.csv", milestones_without(DROPPED), "text/csv")).run()
+    assert not at.exception
+    assert "1 row(s) that an earlier import of this file provided are not in it any more" in texts(at)
+    removal = next(f for f in frames(at) if "Key" in f.columns)
+    assert removal[["Table", "Key", "Commitment"]].values.tolist() == [["milestone", DROPPED, "MX0081"]]
+    assert sql(db_file, "select count(*) from milestone where milestone_id = ?", [DROPPED])[0][0] == 1
+    at.button(key="import").click().run()
+    assert "1 row(s) no longer in this file were withdrawn by source" in texts(at)
+    assert sql(db_file, "select count(*) from milestone where milestone_id = ?", [DROPPED])[0][0] == 0
+    at.switch_page(pages.file("commitment"))
+    at.query_params["id"] = "MX0081"
+    at.run()
+    assert title not in texts(at) + " ".join(f.to_string() for f in frames(at))
 
 
 def test_upload_invalid_file_lists_errors_and_writes_nothing(db_file):

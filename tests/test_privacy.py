@@ -16,6 +16,8 @@ from unittest import mock
 import pandas as pd
 import pytest
 from people import CSO, OTHER_CSO, STAFF
+from test_pages import chart_data, frames, texts
+from test_work_pages import open_as
 
 from monitor import db, queries, work
 from monitor.export import build_pack, csv_bytes, xlsx_bytes
@@ -23,6 +25,7 @@ from monitor.export.cli import CSV_TABLES, TABLE_KEYS
 from monitor.export.download import table_csv
 from monitor.export.pack import pack_tables, read_pack_data
 from monitor.filters import Filters
+from webui import pages
 
 MARKER = "Zqx7PendingSecret"
 NOTE = "Qv9ReviewerNote"
@@ -195,3 +198,55 @@ def test_no_api_response_holds_pending_text(bundled_copy, app_client):
             assert CSO.actor not in response.body.decode("utf-8", "replace"), url
         found = client.get(f"/api/v1/commitments?q={MARKER}").json()  # a search echoes its words, finds nothing
         assert (found["total"], found["items"]) == (0, [])
+
+
+def page_text(at) -> str:
+    """What a page shows: its text elements, every table and every chart's data."""
+    return "\n".join([texts(at), *(f.to_csv() for f in frames(at)), *(d.to_csv() for d in chart_data(at))])
+
+
+def test_no_page_shows_pending_work_to_the_public(team):
+    """Every page, the review queue and the Audit page among them, as an anonymous visitor behind the proxy."""
+    con = db.open_prepared(team)
+    try:
+        private_work(con)
+    finally:
+        con.close()
+    for page in pages.PAGES:
+        at = open_as(None, page.key, **({"id": COMMITMENT} if page.key == "commitment" else {}))
+        shown = page_text(at)
+        assert shown.strip(), page.key
+        leaks = [s for s in (MARKER, NOTE, CSO.actor, OTHER_CSO.actor) if s.lower() in shown.lower()]
+        assert not leaks, (page.key, leaks)
+    queue = open_as(STAFF, "review")                    # the marker is there to find: the sweep can fail
+    assert MARKER in page_text(queue)
+
+
+WITHDRAWN = "Wk4WithdrawnBySource"
+
+
+def test_rows_withdrawn_by_source_reach_no_public_read(con):
+    """A commitment and a milestone dropped from corrected files leave every read, download and search."""
+    from loaders import detect
+    from monitor import store
+    from tests.test_withdrawn import SEED, as_csv, rows
+
+    plans, steps = rows(SEED / "commitments.csv"), rows(SEED / "milestones.csv")
+    extra = dict(zip(plans[0], next(r for r in plans[1:] if r[0] == COMMITMENT)))
+    extra.update(commitment_id="MX9999", number="99", title=f"Dropped {WITHDRAWN}", title_es=f"Retirado {WITHDRAWN}")
+    step = dict(zip(steps[0], steps[1]))
+    step.update(milestone_id=f"{COMMITMENT}.99", commitment_id=COMMITMENT, seq="99", title=f"Step {WITHDRAWN}")
+    with_extra = [detect.load(as_csv([*plans, list(extra.values())]), "commitments.csv"),
+                  detect.load(as_csv([*steps, list(step.values())]), "milestones.csv")]
+    store.apply_batches(STAFF, con, with_extra)
+    cur = con.cursor()
+    assert queries.count_commitments(cur, Filters(q=WITHDRAWN), TODAY) == 1
+    assert WITHDRAWN in text_of(call_every_read(cur)["milestones"])
+    originals = [detect.load((SEED / name).read_bytes(), name) for name in ("commitments.csv", "milestones.csv")]
+    reports = store.apply_batches(STAFF, con, originals)
+    assert [[r.key for r in report.withdrawn] for report in reports] == [["MX9999"], [f"{COMMITMENT}.99"]]
+    cur = con.cursor()
+    assert queries.count_commitments(cur, Filters(q=WITHDRAWN), TODAY) == 0
+    assert_absent(call_every_read(cur), WITHDRAWN)
+    assert_absent(call_every_read(cur, Filters(q=WITHDRAWN)), WITHDRAWN)
+    assert_absent(downloads(cur), WITHDRAWN)

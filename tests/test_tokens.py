@@ -97,6 +97,22 @@ def test_a_dry_run_writes_nothing(client):
     assert fingerprints() == before
 
 
+def test_the_report_lists_the_rows_a_corrected_file_withdraws(client):
+    from tests.test_withdrawn import DROPPED, milestones_without
+
+    _, secret = make_token("corrector@ogp.example", auth.SUPPORT_UNIT)
+    corrected = milestones_without(DROPPED).decode()
+    before = fingerprints()
+    dry = upload(client, corrected, secret, name="milestones.csv", dry_run="true")
+    assert dry.status == 200, dry.text
+    expected = [{"table": "milestone", "key": DROPPED, "commitment_id": "MX0081"}]
+    assert [{k: r[k] for k in ("table", "key", "commitment_id")} for r in dry.json()["withdrawn"]] == expected
+    assert dry.json()["written"] is False and fingerprints() == before
+    done = upload(client, corrected, secret, name="milestones.csv").json()
+    assert done["written"] is True and done["withdrawn"][0]["title"].startswith("Roadmap of 4 key actions")
+    assert last_audit()[3] == "import"
+
+
 @pytest.mark.parametrize("case", ["missing", "unknown", "not_bearer", "revoked", "civil_society"])
 def test_refused_tokens_write_nothing(client, case):
     secret = {"missing": None, "unknown": "mtk_" + "x" * 43, "not_bearer": None}.get(case)

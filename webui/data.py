@@ -17,7 +17,8 @@ from monitor import config, db, queries
 from monitor.filters import Filters
 from webui.language import lang
 
-WRITE_LOCK = threading.Lock()  # one write at a time per process: the dashboard is the single writer
+WRITE_LOCK = threading.RLock()  # one write at a time per process (the single writer); re-entrant: a write may
+# ask who is acting, and that may audit a changed roles file first
 # per cache: a warm overview holds ~0.5 MB of reads and ~0.45 MB of drawn elements per set of filters
 CACHE_LIMIT = "128MB"
 VERSION = "_data_version"  # session state: the data version this run reads at

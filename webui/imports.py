@@ -51,6 +51,24 @@ def import_batch(batch, progress=None):
     return report
 
 
+def removals(batch) -> list:
+    """The rows an earlier version of this file provided and it no longer holds (read-only, the writer's own
+    rule: monitor.store.removals), so the preview lists what the import would withdraw."""
+    from monitor.store import removals as rows_removed
+
+    cur = connection().cursor()
+    try:
+        return rows_removed(cur, [batch])[0]
+    finally:
+        cur.close()
+
+
+def removals_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([{tr("data.col_table"): r.table, tr("data.col_key"): r.key,
+                          tr("data.col_title"): r.title or "", tr("data.col_commitment"): r.commitment_id or ""}
+                         for r in rows])
+
+
 def problems_frame(problems) -> pd.DataFrame:
     """Every problem with where to look, as a table the user can sort."""
     return pd.DataFrame([{tr("data.col_sheet"): p.sheet or "", tr("data.col_row"): p.row,

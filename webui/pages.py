@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from webui import identity
 from webui.language import lang, tr
 
 FOLDER = "app_pages"
@@ -25,6 +26,7 @@ class Page:
     section: str
     icon: str
     default: bool = False
+    role: str = "public"  # the least role the sidebar lists it for (the page and the service layer check again)
 
     @property
     def file(self) -> str:
@@ -43,6 +45,8 @@ PAGES = (
     Page("case", "nav.case", "nav.monitor", ":material/gavel:"),
     Page("meeting_pack", "nav.meeting_pack", "nav.data", ":material/table_view:"),
     Page("data", "nav.import", "nav.data", ":material/upload_file:"),
+    Page("review", "nav.review", "nav.data", ":material/fact_check:", role="civil_society"),
+    Page("audit", "nav.audit", "nav.data", ":material/policy:", role="admin"),
 )
 BY_KEY = {p.key: p for p in PAGES}
 
@@ -53,11 +57,14 @@ def file(key: str) -> str:
 
 
 def navigation():
-    """st.navigation over the registry, sections and titles in the reader's language."""
+    """st.navigation over the registry, sections and titles in the reader's language. A page for a role the
+    visitor lacks is hidden from the sidebar but still answers its URL, saying what it is for."""
+    who = identity.principal()
     sections: dict[str, list] = {}
     for p in PAGES:
+        shown = "visible" if who.at_least(p.role) else "hidden"
         sections.setdefault(tr(p.section), []).append(
-            st.Page(p.file, title=tr(p.title), icon=p.icon, url_path=p.key, default=p.default))
+            st.Page(p.file, title=tr(p.title), icon=p.icon, url_path=p.key, default=p.default, visibility=shown))
     return st.navigation(sections)
 
 

@@ -67,13 +67,13 @@ class Labels:
         return {c: t(f"colour.{c}", self.lang) for c in ("red", "amber", "green", "grey")}
 
     def completion(self, values: pd.Series) -> pd.Series:
-        return _map_unique(values, lambda c: completion_label(c, self.lang))
+        return map_unique(values, lambda c: completion_label(c, self.lang))
 
     def assessor(self, values: pd.Series) -> pd.Series:
-        return _map_unique(values, lambda a: t(f"assessor.{a}", self.lang) if _known(a) else None)
+        return map_unique(values, lambda a: t(f"assessor.{a}", self.lang) if _known(a) else None)
 
     def band(self, kind: str, values: pd.Series) -> pd.Series:
-        return _map_unique(values, lambda b: band_label(kind, b if _known(b) else None, self.lang))
+        return map_unique(values, lambda b: band_label(kind, b if _known(b) else None, self.lang))
 
 
 def is_missing(value) -> bool:
@@ -85,7 +85,7 @@ def _known(value) -> bool:
     return not is_missing(value)
 
 
-def _map_unique(values: pd.Series, label) -> pd.Series:
+def map_unique(values: pd.Series, label) -> pd.Series:
     """Label each distinct value once: thousands of rows share a handful of codes."""
     codes = values.astype(object).where(values.notna(), None)
     table = {code: label(code) for code in pd.unique(codes)}
@@ -196,7 +196,7 @@ def milestones_table(m: pd.DataFrame, titles: pd.Series, lang: str) -> Table:
     columns = [
         ("commitment_id", m["commitment_id"], ""), ("title", m["commitment_id"].map(titles), LONG),
         ("seq", m["seq"], INT),
-        ("level", _map_unique(m["level"], lambda v: t(f"export.level.{v}", lang) if v else None), ""),
+        ("level", map_unique(m["level"], lambda v: t(f"export.level.{v}", lang) if v else None), ""),
         ("milestone", m["title"], LONG), ("responsible", m["responsible"], LONG),
         ("start_date", m["start_date"], DATE), ("due_date", m["due_date"], DATE),
         ("due_date_raw", m["due_date_raw"], ""), ("milestone_status", L.completion(m["status_code"]), ""),
@@ -231,7 +231,7 @@ def progress_table(p: pd.DataFrame, lang: str) -> Table:
 def sources_table(s: pd.DataFrame, lang: str) -> Table:
     """One row per source file and public address, with what it backs; multi-URL cells are split."""
     L = Labels(lang)
-    rows = s.assign(url=_map_unique(s["source_url"], lambda u: web_urls(u) or [None])).explode("url")
+    rows = s.assign(url=map_unique(s["source_url"], lambda u: web_urls(u) or [None])).explode("url")
     rows = rows.assign(used=rows["used_for"].map(lambda u: t(f"export.used.{u}", lang)))
     keys = ["file_name", "kind", "sha256", "loaded_at", "row_count", "url"]
     grouped = (rows.groupby(keys, dropna=False, sort=False)

@@ -1,13 +1,14 @@
 """The two sheets a meeting starts from: the priority commitments, and what moved since a date."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 
 from monitor.export.frames import DATE, DATETIME, INT, LONG, URL, Labels, Table, as_date, build, rating_text
 from monitor.i18n import completion_label, in_language, statement_subject, t
-from monitor.metrics import what_to_raise
+from monitor.metrics import pace_text, staleness_text, what_to_raise
 from vocabulary.status import LATEST_READING
 
 
@@ -28,10 +29,41 @@ def plain_row(row: dict) -> dict:
 
 # --- priority ---------------------------------------------------------------------------------------
 
+@dataclass
+class Signals:
+    """Who has gone quiet and where each plan is heading (monitor.queries.staleness, plan_pace), for the
+    priority commitments' members, lead institutions and plans."""
+
+    members: pd.DataFrame
+    leads: pd.DataFrame
+    plans: pd.DataFrame
+
+    def words(self, rows: list[dict], lang: str, today: date) -> dict[str, list]:
+        """Per priority row: its member's and lead institution's staleness, and its plan's pace, in words."""
+        member = _by(self.members, "group_id")
+        lead = _by(self.leads, "group_id")
+        plan = _by(self.plans, "action_plan_id")
+        return {"member_staleness": [_quiet(member.get(r["member_code"]), lang) for r in rows],
+                "lead_staleness": [_quiet(lead.get(r.get("lead_institution")), lang)
+                                   if isinstance(r.get("lead_institution"), str) else t("ui.not_recorded", lang)
+                                   for r in rows],
+                "plan_pace": [pace_text(plan[r["action_plan_id"]], today, lang) if r["action_plan_id"] in plan
+                              else None for r in rows]}
+
+
+def _by(frame: pd.DataFrame, key: str) -> dict:
+    return {r[key]: plain_row(r) for r in frame.to_dict("records") if isinstance(r[key], str)}
+
+
+def _quiet(group: dict | None, lang: str) -> str | None:
+    return f"{group.get('group_name') or group['group_id']}: {staleness_text(group, lang)}" if group else None
+
+
 def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today: date,
-                   mandates: pd.DataFrame | None = None) -> Table:
+                   mandates: pd.DataFrame | None = None, signals: Signals | None = None) -> Table:
     """Watched commitments in scope, worst first (the watchlist query's order), with the request that put each
-    there, its last follow-up, and what to raise."""
+    there, its last follow-up, what to raise, and how quiet its member and lead institution are and where its
+    plan is heading."""
     L = Labels(lang)
     rows = [plain_row(r) for r in watched.to_dict("records")]
     latest = {} if mandates is None else {m["commitment_id"]: plain_row(m) for m in mandates.to_dict("records")
@@ -56,6 +88,8 @@ def priority_table(watched: pd.DataFrame, events: pd.DataFrame, lang: str, today
                                      index=idx, dtype=object), DATE),
         ("raise", pd.Series([what_to_raise(r, lang, today, latest.get(r["commitment_id"])) for r in rows],
                             index=idx), LONG),
+        *[(key, pd.Series(values, index=idx, dtype=object), LONG) for key, values in
+          (signals.words(rows, lang, today) if signals else {}).items()],
         ("events", pd.Series([len(e) for e in related], index=idx), INT),
         ("last_event_date", pd.Series([_first(e, "event_date") for e in related], index=idx), DATE),
         ("last_event", pd.Series([_first_title(e, lang) for e in related], index=idx), LONG),

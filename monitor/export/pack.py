@@ -17,7 +17,8 @@ from monitor import db, queries
 from monitor.export import safe
 from monitor.export.body import splice, style_ids
 from monitor.export.frames import Table, commitments_table, milestones_table, progress_table, sources_table
-from monitor.export.meeting import changes_table, mandates_table, priority_table
+from monitor.export.links import LinkNotes, cited, with_link_checks
+from monitor.export.meeting import Signals, changes_table, mandates_table, priority_table
 from monitor.export.printing import print_layout
 from monitor.export.scope import describe
 from monitor.export.sheet import write_table
@@ -45,27 +46,51 @@ class PackData:
     plan_figures: pd.DataFrame
     options: dict
     mandates: pd.DataFrame
+    link_checks: pd.DataFrame
+    signals: Signals
 
 
 def read_pack_data(cur, scope: Filters, today: date) -> PackData:
     c = queries.export_commitments(cur, scope, today)
     in_scope = set(c["commitment_id"])
     watched = queries.watchlist(cur, today)
+    milestones, progress = queries.export_milestones(cur, scope, today), queries.export_progress(cur, scope, today)
+    events, sources = queries.export_events(cur, scope, today), queries.export_sources(cur, scope, today)
+    mandates = queries.export_mandates(cur, scope, today)
+    watched = watched[watched["commitment_id"].isin(in_scope)].reset_index(drop=True)
     return PackData(
-        commitments=c, ratings=queries.export_ratings(cur, scope, today),
-        milestones=queries.export_milestones(cur, scope, today), progress=queries.export_progress(cur, scope, today),
-        events=queries.export_events(cur, scope, today), sources=queries.export_sources(cur, scope, today),
-        watched=watched[watched["commitment_id"].isin(in_scope)].reset_index(drop=True),
+        commitments=c, ratings=queries.export_ratings(cur, scope, today), milestones=milestones, progress=progress,
+        events=events, sources=sources,
+        watched=watched,
         headline=queries.headline(cur, scope, today),
         plan_figures=queries.plan_summaries(cur, list(scope.plan)) if scope.plan else pd.DataFrame(),
-        options=queries.filter_options(cur), mandates=queries.export_mandates(cur, scope, today))
+        options=queries.filter_options(cur), mandates=mandates,
+        link_checks=queries.link_checks(cur, cited([c, milestones, progress, events, sources, mandates])),
+        signals=read_signals(cur, watched, today))
+
+
+def read_signals(cur, watched: pd.DataFrame, today: date) -> Signals:
+    """Staleness of the priority commitments' members (their whole portfolios) and lead institutions, and their
+    plans' pace: the figures the Priority sheet puts beside each one."""
+    if watched.empty:
+        nobody = pd.DataFrame(columns=["group_id"])
+        return Signals(nobody, nobody, pd.DataFrame(columns=["action_plan_id"]))
+    members, plans = tuple(watched["member_code"].dropna().unique()), tuple(watched["action_plan_id"].unique())
+    return Signals(queries.staleness(cur, Filters(member=members), "member", today),
+                   queries.staleness(cur, Filters(), "lead", today), queries.plan_pace(cur, Filters(plan=plans), today))
 
 
 def pack_tables(data: PackData, lang: str, since: date | None, today: date) -> dict[str, Table]:
-    """Every sheet's table, keyed as SHEET_ORDER; also what the CSV export writes."""
+    """Every sheet's table, keyed as SHEET_ORDER, each link column followed by its link check; also what the CSV
+    export writes."""
+    notes = LinkNotes(data.link_checks, lang)
+    return {key: with_link_checks(table, notes) for key, table in _tables(data, lang, since, today).items()}
+
+
+def _tables(data: PackData, lang: str, since: date | None, today: date) -> dict[str, Table]:
     titles = data.commitments.set_index("commitment_id")["title"]
     return {
-        "priority": priority_table(data.watched, data.events, lang, today, data.mandates),
+        "priority": priority_table(data.watched, data.events, lang, today, data.mandates, data.signals),
         "mandates": mandates_table(data.mandates, lang),
         "commitments": commitments_table(data.commitments, data.ratings, lang),
         "milestones": milestones_table(data.milestones, titles, lang),

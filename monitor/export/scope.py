@@ -11,7 +11,7 @@ from difflib import get_close_matches
 from urllib.parse import parse_qsl
 
 from monitor.filters import Filters
-from monitor.i18n import t
+from monitor.i18n import plan_label, t
 from vocabulary.status import RAG_STATUSES
 
 KINDS = ("all", "member", "plan", "watchlist", "filters")
@@ -65,7 +65,7 @@ def _require_known(kind: str, codes: tuple[str, ...], known: set[str]) -> None:
 def describe(f: Filters, options: dict, lang: str) -> tuple[str, str]:
     """(what the pack covers, the filters in words) for the Summary and the page."""
     members = dict(options["members"])
-    plans = {p[0]: _plan_name(p) for p in options["plans"]}
+    plans = {p[0]: f"{plan_label(p, lang)}, {p[0]}" for p in options["plans"]}  # the id: packs are cited by it
     params = f.to_params()
     if not params:
         return t("export.scope.all", lang), t("export.scope.no_filters", lang)
@@ -77,12 +77,6 @@ def describe(f: Filters, options: dict, lang: str) -> tuple[str, str]:
     if set(params) == {"watched"}:
         return t("export.scope.watchlist", lang), words
     return t("export.scope.filters", lang, filters=words), words
-
-
-def _plan_name(plan: tuple) -> str:
-    code, member, number, start, end = plan
-    years = f" {start}-{end}" if start and end else ""
-    return f"{member or code} NAP{number if number is not None else '?'}{years} ({code})"
 
 
 def filter_words(f: Filters, members: dict, plans: dict, lang: str) -> str:

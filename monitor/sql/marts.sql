@@ -1,21 +1,27 @@
--- Read-side tables rebuilt by the writer after every import (inside the same transaction),
--- so pages filter one narrow table instead of joining the long fact tables on every rerun.
+-- Read-side tables, so pages filter one narrow table instead of joining the long fact tables on every rerun.
+-- Each mart is a table macro `<mart>_rows(ids)`: its rows for the commitments in the text list `ids`, or
+-- for every commitment when `ids` is NULL. The writer builds the table from `<mart>_rows(NULL)` and
+-- refreshes the commitments one change touched by deleting their rows and inserting `<mart>_rows(ids)`,
+-- so a full and a partial refresh read the same definitions (monitor/db.py MARTS lists them, in order).
+-- Every filter on `ids` sits inside each CTE, before the window functions, so a partial refresh reads few rows.
 
-create or replace table mart_milestone_status as
+create or replace macro mart_milestone_status_rows(ids) as table
 with latest as (
     select subject_id as milestone_id, status_code, period_end, assessor,
            row_number() over (partition by subject_id order by period_end desc nulls last, period desc) as rn
     from progress_update
     where subject_type = 'milestone' and status_code is not null
+      and (ids is null or list_contains(ids, commitment_id))
 )
 select m.milestone_id, m.commitment_id, m.parent_milestone_id, m.level, m.seq, m.title, m.responsible,
        m.start_date, m.due_date, m.due_date_raw, m.due_date_precision, m.source_url,
        l.status_code, l.period_end as status_date, l.assessor as status_assessor,
        coalesce(l.status_code in ('complete', 'withdrawn'), false) as is_closed
 from milestone m
-left join latest l on l.milestone_id = m.milestone_id and l.rn = 1;
+left join latest l on l.milestone_id = m.milestone_id and l.rn = 1
+where ids is null or list_contains(ids, m.commitment_id);
 
-create or replace table mart_commitment as
+create or replace macro mart_commitment_rows(ids) as table
 with irm as (
     select subject_id as commitment_id, indicator, value_code, band, scale_id, as_of, report, qualifier,
            row_number() over (
@@ -25,7 +31,7 @@ with irm as (
                                        when 'midterm' then 2 else 3 end,
                         report desc) as rn
     from assessment
-    where subject_type = 'commitment' and assessor = 'irm'
+    where subject_type = 'commitment' and assessor = 'irm' and (ids is null or list_contains(ids, subject_id))
 ),
 irm_best as (
     select commitment_id,
@@ -47,6 +53,7 @@ progress as (
                               order by period_end desc nulls last, period desc) as rn
     from progress_update
     where subject_type = 'commitment' and status_code is not null
+      and (ids is null or list_contains(ids, commitment_id))
 ),
 -- the latest status of each assessor (the IRM's is its best completion rating)
 statuses as (
@@ -78,26 +85,30 @@ by_assessor as (
 disagreements as (
     select distinct commitment_id
     from progress_update
-    where status_code is not null
+    where status_code is not null and (ids is null or list_contains(ids, commitment_id))
     group by commitment_id, subject_type, subject_id, period
     having count(distinct status_code) > 1
 ),
 last_update as (
     select commitment_id, max(period_end) as last_update_date, count(*) as count_updates
     from progress_update
+    where ids is null or list_contains(ids, commitment_id)
     group by commitment_id
 ),
 milestones as (
     select commitment_id, count(*) as count_milestones,
            count(*) filter (where is_closed) as count_milestones_closed,
-           list_sort(list(due_date) filter (where not is_closed and due_date is not null)) as open_due_dates
+           count(status_code) as count_milestones_with_status,
+           list_sort(list(due_date) filter (where not is_closed and due_date is not null)) as open_due_dates,
+           list_sort(list(due_date) filter (where due_date is not null)) as due_dates
     from mart_milestone_status
+    where ids is null or list_contains(ids, commitment_id)
     group by commitment_id
 ),
 tags as (
     select commitment_id, list_sort(list(distinct tag)) as policy_areas
     from commitment_tag
-    where value = '1'
+    where value = '1' and (ids is null or list_contains(ids, commitment_id))
     group by commitment_id
 )
 select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.member_type,
@@ -114,7 +125,9 @@ select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.mem
        u.last_update_date, coalesce(u.count_updates, 0) as count_updates,
        coalesce(ms.count_milestones, 0) as count_milestones,
        coalesce(ms.count_milestones_closed, 0) as count_milestones_closed,
+       coalesce(ms.count_milestones_with_status, 0) as count_milestones_with_status,
        coalesce(ms.open_due_dates, []::date[]) as open_due_dates,
+       coalesce(ms.due_dates, []::date[]) as due_dates,
        a.current_status,
        case when a.current_status is not null then a.current_status_date end as current_status_date,
        a.current_status_assessor,
@@ -122,10 +135,12 @@ select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.mem
 from commitment c
 left join member mb on mb.member_code = c.member_code
 left join action_plan p on p.action_plan_id = c.action_plan_id
-left join (select * from watchlist where list_name = 'priority') w on w.commitment_id = c.commitment_id
+left join (select * from watchlist where list_name = 'priority' and (ids is null or list_contains(ids, commitment_id))) w
+       on w.commitment_id = c.commitment_id
 left join irm_best i on i.commitment_id = c.commitment_id
 left join by_assessor a on a.commitment_id = c.commitment_id
 left join disagreements d on d.commitment_id = c.commitment_id
 left join last_update u on u.commitment_id = c.commitment_id
 left join milestones ms on ms.commitment_id = c.commitment_id
-left join tags t on t.commitment_id = c.commitment_id;
+left join tags t on t.commitment_id = c.commitment_id
+where ids is null or list_contains(ids, c.commitment_id);

@@ -18,7 +18,8 @@ from (
                when current_status = 'substantial' then 'on_track'
                else 'in_progress'
            end as rag
-    from mart_commitment
+    -- due_dates and count_milestones_with_status are staleness and pace's per-commitment figures (queries.py)
+    from (select * exclude (due_dates, count_milestones_with_status) from mart_commitment)
 );
 
 -- Worst first: the order of the watchlist and of every commitments list.

@@ -29,16 +29,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db_file: Path, log_file: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` (the README's entry point: the pages and the API) on a free port; waits for
-    /_stcore/health."""
+def start_server(db_file: Path, log_file: Path, options: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` (the README's entry point: the pages and the API) on a free port, with more
+    `--option value` arguments and environment variables if given; waits for /_stcore/health."""
     port = free_port()
     with open(log_file, "w") as log:  # the server writes to its own copy of the file handle
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env={**os.environ, "MONITOR_DB": str(db_file)}, stdout=log, stderr=subprocess.STDOUT)
+             "--server.fileWatcherType", "none", *options],
+            cwd=ROOT, env={**os.environ, "MONITOR_DB": str(db_file), **(env or {})}, stdout=log,
+            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -1,6 +1,8 @@
 """The Compare page's portfolio map in headless Chromium, and Plotly kept off the overview's first visit."""
 from __future__ import annotations
 
+import re
+
 from conftest import wait_for_run
 
 
@@ -49,3 +51,23 @@ def test_clicking_the_flagship_cell_opens_its_page(server, page):
     page.wait_for_url("**/commitment?*id=MX0081*", timeout=60_000)
     wait_for_run(page)
     page.get_by_text("MX0081 · Mexico").first.wait_for(timeout=30_000)      # the commitment page's caption
+
+
+def test_clicking_a_member_cell_applies_the_member_filter(server, page):
+    page.goto(server + "/compare")
+    wait_for_run(page)
+    open_map(page)
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    members = chart.locator("g.slice").filter(has_text=re.compile(r"^\s*Mexico\s*$"))
+    members.first.wait_for(timeout=30_000)
+    before = chart.inner_text()
+    assert "Ukraine" in before                                           # the whole portfolio is on the map
+    label = members.first.locator("text").first.bounding_box()           # where its name is drawn, above its plans
+    page.mouse.click(label["x"] + 3, label["y"] + label["height"] / 2)   # as a user clicks it (the text takes none)
+    page.wait_for_url("**/compare?*member=MEX*", timeout=60_000)
+    wait_for_run(page)
+    open_map(page)
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("g.slice").filter(has_text="Mexico").first.wait_for(timeout=30_000)
+    after = chart.inner_text()
+    assert "Mexico" in after and "Ukraine" not in after                  # the map narrowed to the member

@@ -174,7 +174,14 @@ def run_import(principal: auth.Principal, name: str, data: bytes, kind: str | No
             "rows": batch.row_count(), "dry_run": dry_run, "imported_by": principal.actor,
             "already_imported_at": report.already_imported_at, "added": report.added, "changed": report.changed,
             "warnings": [problem_json(p) for p in [*batch.warnings, *report.warnings]], "notes": list(batch.notes),
+            "withdrawn": [removal_json(r) for r in report.withdrawn],
+            "restored": [removal_json(r) for r in report.restored],
             "written": not dry_run and report.already_imported_at is None}
+
+
+def removal_json(removal) -> dict:
+    """A row withdrawn by its source (or restored): which table, its key, its title, its commitment."""
+    return {"table": removal.table, "key": removal.key, "title": removal.title, "commitment_id": removal.commitment_id}
 
 
 async def endpoint(request: Request) -> Response:
