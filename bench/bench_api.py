@@ -8,6 +8,8 @@ on the scaled database, and 50 concurrent clients against `uvicorn app:app`.
    calls, called directly with a fresh cursor; runs alternate so noise hits both. Bar: ratio <= 1.5.
 3. Load: `uvicorn app:app` (the real app: Streamlit and the routes) on a copy of the bundled data, 50 client
    threads for a bounded time, a mix of endpoints; errors, requests per second, p50 and p95.
+4. Imports: the same new progress files by `python -m monitor import FILE` into a stopped dashboard's database
+   and by `... --server URL` into a running `uvicorn app:app`. Bar: ratio <= 1.2.
 
     .venv/bin/python -m bench.bench_api                     # all three, writes bench/out/bench_api.json
     .venv/bin/python -m bench.bench_api --write-md          # also updates BENCHMARKS.md
@@ -36,10 +38,11 @@ import uvicorn
 from starlette.applications import Starlette
 
 from monitor import queries, seed
-from monitor.api import feeds
+from monitor.api import feeds, records
 from monitor.export.pack import changes_since
 from monitor.filters import Filters
 from webui.api import routes
+from webui.api.routes import page_path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -133,6 +136,12 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
                                [cid]).fetchone()
     since = feeds.default_since(today)
     f = Filters(member=(member,), status=("not_started", "overdue", "in_progress"))
+    with _Cursor(con) as cur:  # the addresses the record cites, whose checks it reads
+        links = records.cited_links(records.commitment_detail(cur, cid, records.Links("", page_path),
+                                                              today))
+
+    def changes(cur, scope: Filters):
+        return changes_since(cur, scope, since, today), queries.commitment_follow_ups(cur, scope, today)
 
     def detail(cur):
         queries.commitment(cur, cid, today)
@@ -142,6 +151,7 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
         queries.events(cur, cid)
         queries.tags(cur, cid)
         queries.sources(cur, cid)
+        queries.link_checks(cur, links)
 
     def listing(flt):
         return lambda cur: (queries.count_commitments(cur, flt, today), queries.commitments(cur, flt, today, limit=100))
@@ -157,14 +167,10 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
         ("members", "/api/v1/members", queries.members),
         ("watchlist", "/api/v1/watchlist", lambda cur: queries.watchlist(cur, today)),
         ("feed (commitment)", f"/feeds/commitment/{cid}.atom",
-         lambda cur: (queries.commitment(cur, cid), changes_since(cur, Filters(member=(member,), plan=(plan,)),
-                                                                   since, today))),
-        ("feed (plan)", f"/feeds/plan/{plan}.atom",
-         lambda cur: changes_since(cur, Filters(plan=(plan,)), since, today)),
-        ("feed (member)", f"/feeds/member/{member}.atom",
-         lambda cur: changes_since(cur, Filters(member=(member,)), since, today)),
-        ("feed (watchlist)", "/feeds/watchlist.atom",
-         lambda cur: changes_since(cur, Filters(watched=True), since, today)),
+         lambda cur: (queries.commitment(cur, cid), changes(cur, Filters(member=(member,), plan=(plan,))))),
+        ("feed (plan)", f"/feeds/plan/{plan}.atom", lambda cur: changes(cur, Filters(plan=(plan,)))),
+        ("feed (member)", f"/feeds/member/{member}.atom", lambda cur: changes(cur, Filters(member=(member,)))),
+        ("feed (watchlist)", "/feeds/watchlist.atom", lambda cur: changes(cur, Filters(watched=True))),
         ("badge", f"/badge/{cid}.svg", lambda cur: queries.commitment(cur, cid, today)),
     ]
 
@@ -218,6 +224,7 @@ def scaled(path: Path, runs: int) -> list[dict]:
 def load(path: Path, clients: int, seconds: float, cache_mb: str) -> dict:
     """`uvicorn app:app` (the real app) in its own process on a copy of `path`; `clients` threads for `seconds`."""
     work = OUT / f"api_load_{cache_mb}.duckdb"
+    Path(f"{work}.wal").unlink(missing_ok=True)
     shutil.copy(path, work)
     port = free_port()
     log = open(OUT / f"api_load_{cache_mb}.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
@@ -280,6 +287,68 @@ def load(path: Path, clients: int, seconds: float, cache_mb: str) -> dict:
         log.close()
 
 
+def progress_files(db: Path, count: int) -> list[Path]:
+    """`count` progress CSVs, each a status for every bundled commitment in a period of its own, so every run
+    writes new rows (a file imported twice is only 'already imported')."""
+    con = duckdb.connect(str(db), read_only=True)
+    ids = [r[0] for r in con.execute("select commitment_id from commitment order by 1").fetchall()]
+    con.close()
+    files = []
+    for i in range(count):
+        path = OUT / f"api_import_{i}.csv"
+        lines = ["commitment_id,period,assessor,status"] + [f"{c},{2030 + i}-06,government,Limited" for c in ids]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def imports(path: Path, runs: int) -> dict:
+    """The same files imported by `python -m monitor import FILE` into a stopped dashboard's database and by
+    `python -m monitor import FILE --server URL` into `uvicorn app:app` on a copy; each a fresh process, as a
+    nightly job runs it; runs alternate."""
+    local, served = OUT / "api_import_cli.duckdb", OUT / "api_import_server.duckdb"
+    for copy in (local, served):
+        Path(f"{copy}.wal").unlink(missing_ok=True)  # a stopped server's log would replay into the new copy
+        shutil.copy(path, copy)
+    cli = [sys.executable, "-m", "monitor"]
+    made = subprocess.run([*cli, "token", "create", "bench@example.org", "--role", "support_unit", "--db",
+                           str(served)], cwd=ROOT, capture_output=True, text=True, check=True)
+    env = {**os.environ, "MONITOR_TOKEN": made.stdout.strip()}
+    files = progress_files(path, runs)
+    port = free_port()
+    log = open(OUT / "api_import.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port),
+                             "--log-level", "warning", "--no-access-log"], cwd=ROOT,
+                            env={**os.environ, "MONITOR_DB": str(served)}, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait(port, proc)
+        get(http.client.HTTPConnection("127.0.0.1", port, timeout=120), "/api/v1/commitments/MX0081")  # opened
+        by_cli, by_api = [], []
+        for f in files:
+            for times, command, environment in ((by_cli, [*cli, "import", str(f), "--db", str(local)], os.environ),
+                                                (by_api, [*cli, "import", str(f), "--server",
+                                                          f"http://127.0.0.1:{port}"], env)):
+                t = time.perf_counter()
+                subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, check=True)
+                times.append((time.perf_counter() - t) * 1000)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    counts = []
+    for db in (local, served):
+        con = duckdb.connect(str(db), read_only=True)
+        counts.append(con.execute("select count(*) from progress_update").fetchone()[0])
+        con.close()
+    ratio = statistics.median(by_api) / statistics.median(by_cli)
+    return {"runs": runs, "rows_per_file": len(files[0].read_text().splitlines()) - 1,
+            "cli_median_ms": statistics.median(by_cli), "api_median_ms": statistics.median(by_api), "ratio": ratio,
+            "pass": ratio <= 1.2, "same_rows": counts[0] == counts[1], "progress_rows": counts}
+
+
 def _wait(port: int, proc) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -301,7 +370,9 @@ def _p(values: list[float], q: int) -> float:
 
 def markdown(result: dict) -> str:
     lines = [MD_START, "", "## Read API (bench/bench_api.py)", "",
-             f"Run {result['run_at']} on {result['machine']}; today {result['today']}. Over HTTP on 127.0.0.1 "
+             f"Run {result['run_at']} on {result['machine']}, "
+             f"{', '.join(f'{x:.1f}' for x in result['load_after'])} at the end (1, 5, 15 min); today "
+             f"{result['today']}. Over HTTP on 127.0.0.1 "
              "(uvicorn, keep-alive); medians of " + str(result["runs"]) + " runs after 2 warm-ups. Uncached: the "
              "response cache off, every request builds its body; cached: as deployed (an ETag-keyed cache of built "
              "bodies, one data-version read per hit).", "",
@@ -317,7 +388,8 @@ def markdown(result: dict) -> str:
     if result.get("scaled"):
         lines += ["", f"### Scaled database ({result['scaled_db']}, read-only), response cache off", "",
                   "API median over HTTP against the same `monitor.queries` / `changes_since` functions called "
-                  "directly (fresh cursor), runs alternating.", "",
+                  "directly (fresh cursor), runs alternating. The database is a copy of the scaled one with this "
+                  "version's migrations applied (mandates, link checks, tokens: empty there).", "",
                   "| endpoint | API median ms | functions median ms | ratio | <= 1.5 |", "|---|---|---|---|---|"]
         for r in result["scaled"]:
             lines.append(f"| {r['endpoint']} | {r['api_median_ms']:.1f} | {r['function_median_ms']:.1f} | "
@@ -329,6 +401,16 @@ def markdown(result: dict) -> str:
         cache = "off" if r["cache_mb"] == "0" else f"{r['cache_mb']} MB"
         lines.append(f"| {cache} | {r['clients']} | {r['seconds']} | "
                      f"{r['requests']:,} | {r['errors']} | {r['rps']:.0f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} |")
+    if result.get("imports"):
+        r = result["imports"]
+        lines += ["", "### An import through the API against the CLI into a stopped dashboard's database", "",
+                  f"{r['runs']} progress files of {r['rows_per_file']:,} rows each, every one new; each imported by "
+                  "a fresh `python -m monitor` process (as a nightly job runs it), wall clock, runs alternating. "
+                  f"Both databases ended with the same rows: {'yes' if r['same_rows'] else 'NO'}.", "",
+                  "| CLI, stopped dashboard (median ms) | `--server`, running `uvicorn app:app` (median ms) | ratio "
+                  "| <= 1.2 |", "|---|---|---|---|",
+                  f"| {r['cli_median_ms']:.0f} | {r['api_median_ms']:.0f} | {r['ratio']:.2f} | "
+                  f"{'pass' if r['pass'] else 'miss'} |"]
     lines += ["", MD_END]
     return "\n".join(lines)
 
@@ -351,6 +433,7 @@ def main(argv=None) -> int:
     ap.add_argument("--skip-scaled", action="store_true")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--import-runs", type=int, default=5)
     ap.add_argument("--write-md", action="store_true")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -373,6 +456,11 @@ def main(argv=None) -> int:
     for r in result["load"]:
         print(f"  cache {r['cache_mb']} MB: {r['requests']} requests, {r['errors']} errors, {r['rps']:.0f}/s, "
               f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms", flush=True)
+    print(f"imports, {args.import_runs} runs:", flush=True)
+    result["imports"] = r = imports(db, args.import_runs)
+    print(f"  CLI {r['cli_median_ms']:.0f} ms, --server {r['api_median_ms']:.0f} ms, ratio {r['ratio']:.2f}, "
+          f"same rows {r['same_rows']}", flush=True)
+    result["load_after"] = os.getloadavg()
     (OUT / "bench_api.json").write_text(json.dumps(result, indent=2, default=str))
     if args.write_md:
         write_md(markdown(result))

@@ -53,6 +53,16 @@ def dead_urls(checks) -> set[str]:
     return {url for url, outcome in zip(checks["url"], checks["outcome"]) if is_dead(outcome)}
 
 
+def verdict(outcome: str | None) -> tuple[bool | None, str | None]:
+    """(dead, why unknown) for a link's latest outcome: True or False when a server answered, else None
+    with the reason (never checked, or the check said nothing about the page: timeout, unreachable...)."""
+    if outcome is None:
+        return None, "never_checked"
+    if is_dead(outcome) or outcome == OK:
+        return is_dead(outcome), None
+    return None, outcome
+
+
 def archive_link(url: str) -> str:
     """Where a reader can look for a copy of a dead page."""
     return ARCHIVE_SEARCH + url

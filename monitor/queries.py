@@ -255,9 +255,11 @@ def members(cur) -> pd.DataFrame:
 
 
 def data_version(cur) -> str:
-    """Changes whenever an import lands: part of every cache key."""
-    row = cur.execute("select count(*), max(loaded_at) from source_file").fetchone()
-    return f"{row[0]}:{row[1]}"
+    """Changes whenever an import lands or links are checked (the API marks dead links): part of every cache
+    key."""
+    row = cur.execute("""select count(*), max(loaded_at), (select count(*) from link_check),
+                                (select max(checked_at) from link_check) from source_file""").fetchone()
+    return ":".join(map(str, row))
 
 
 # exports
@@ -529,6 +531,19 @@ def follow_ups(cur, case_id: str) -> pd.DataFrame:
                           from follow_up f join mandate_request r using (request_id)
                           where r.case_id = ? order by f.follow_up_date nulls last, f.date_raw, r.request_no""",
                        [case_id]).df()
+
+
+def commitment_follow_ups(cur, f: Filters, today: date | None = None) -> pd.DataFrame:
+    """The follow-up logged against requests about the commitments in scope (the feeds' entries), with its case
+    and when its file was imported."""
+    scope, w = _scope_ids(cur, f)
+    sql = f"""select fu.*, r.case_id, r.request_no, r.commitment_id, r.summary_en as request_summary,
+                     r.summary_es as request_summary_es, s.loaded_at
+              from follow_up fu join mandate_request r using (request_id)
+              left join source_file s on s.source_id = fu.source_id
+              where r.commitment_id in (select commitment_id from {scope})
+              order by fu.follow_up_date nulls last, fu.follow_up_id"""
+    return _run(cur, sql, w.params, today)
 
 
 def mandates(cur, today: date | None = None, commitment_ids: list[str] | None = None) -> pd.DataFrame:

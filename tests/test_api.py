@@ -219,7 +219,8 @@ def _feed(client, url: str) -> ET.Element:
             assert (entry.findtext(f"{ATOM}{name}") or "").strip(), name
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", entry.findtext(f"{ATOM}updated"))
         link = entry.find(f"{ATOM}link[@rel='alternate']")
-        assert re.fullmatch(r"http://testserver/commitment\?id=[\w.-]+&lang=(en|es)", link.get("href"))
+        page = "case" if entry.find(f"{ATOM}category").get("term") == "follow_up" else "commitment"
+        assert re.fullmatch(rf"http://testserver/{page}\?id=[\w.-]+&lang=(en|es)", link.get("href"))
         ids.append(entry.findtext(f"{ATOM}id"))
     assert len(ids) == len(set(ids)) and all(i.startswith("tag:") for i in ids)
     return root
@@ -238,10 +239,32 @@ def test_feed_entries_are_the_packs_changes(client, cur):
     since = date.today() - timedelta(days=30)
     root = _feed(client, f"/feeds/plan/AP_MEX04.atom?since={since.isoformat()}")
     table = changes_since(cur, Filters(plan=("AP_MEX04",)), since, date.today())
-    assert len(root.findall(f"{ATOM}entry")) == min(len(table.frame), feeds.MAX_ENTRIES)
+    follow = feeds.follow_up_rows(queries.commitment_follow_ups(cur, Filters(plan=("AP_MEX04",))), since, "en")
+    assert len(follow) == 3  # the bundled follow-up, imported today: the pack's changes plus these
+    assert len(root.findall(f"{ATOM}entry")) == min(len(table.frame) + len(follow), feeds.MAX_ENTRIES)
     one = _feed(client, f"/feeds/commitment/MX0081.atom?since={since.isoformat()}")
     scope = changes_since(cur, Filters(member=("MEX",), plan=("AP_MEX04",)), since, date.today())
-    assert len(one.findall(f"{ATOM}entry")) == int((scope.frame.iloc[:, 2] == "MX0081").sum())
+    assert len(one.findall(f"{ATOM}entry")) == int((scope.frame.iloc[:, 2] == "MX0081").sum()) + len(follow)
+
+
+@pytest.mark.parametrize("url", ["/feeds/commitment/MX0081.atom", "/feeds/member/MEX.atom", "/feeds/watchlist.atom"])
+def test_feeds_list_the_follow_up_on_mandates(client, url):
+    """The Steering Committee's statement of 2023-03-21, logged for the Response Policy request about MX0081,
+    in the feeds that hold MX0081, in both languages, linking to the case page, with one stable id."""
+    found = {}
+    for lang, words in (("en", "Statement of concern"), ("es", "Declaración de preocupación")):
+        entries = _feed(client, f"{url}?since=2000-01-01&lang={lang}").findall(f"{ATOM}entry")
+        follow = [e for e in entries if e.find(f"{ATOM}category").get("term") == "follow_up"
+                  and "2023-03-21" in e.findtext(f"{ATOM}summary")]
+        assert len(follow) == 1, lang
+        entry = follow[0]
+        assert words in entry.findtext(f"{ATOM}summary") and "MX-RP-2018" in entry.findtext(f"{ATOM}title")
+        assert entry.findtext(f"{ATOM}updated") == "2023-03-21T00:00:00Z"
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href") == (
+            f"http://testserver/case?id=MX-RP-2018&lang={lang}")
+        found[lang] = entry.findtext(f"{ATOM}id")
+    assert found["en"] == found["es"]
+    assert found["en"] in [e.findtext(f"{ATOM}id") for e in _feed(client, url).findall(f"{ATOM}entry")]
 
 
 def test_feed_ids_are_the_same_in_both_languages(client):
@@ -308,3 +331,39 @@ def test_the_mexico_case_with_its_requests_and_follow_up(client):
     assert [f["date_raw"] for f in case["follow_ups"]] == ["2021-07", "2023-01", "2023-03-21"]
     assert client.get("/api/v1/cases/NOPE").status == 404
     assert client.get("/api/v1/cases/%3Cx%3E").status == 400
+
+
+def test_commitment_marks_each_links_last_check(client, cur):
+    """A link a server called gone is dead with an archive search; one that answered is not; a timeout says
+    nothing (null, with the reason); one never checked says so. The same rule as the commitment page."""
+    from datetime import datetime
+
+    from monitor import auth, linkcheck, store
+    from webui import data
+
+    before = client.get("/api/v1/commitments/MX0081")
+    cited = [c["url"] for c in before.json()["link_checks"]]
+    evidence = [u for g in before.json()["progress_by_assessor"] for s in g["statements"] for u in s["evidence_urls"]]
+    assert evidence and set(evidence) <= set(cited)
+    gone = evidence[0]
+    fine, slow = [u for u in cited if u != gone][:2]
+    at = datetime(2026, 11, 30, 8, 15)
+
+    def check(url, outcome, status):
+        return linkcheck.LinkCheck(url, outcome, status, url, status, 0, 5, at)
+
+    staff = auth.Principal("os:tests", auth.SUPPORT_UNIT, "os", "tests")
+    with data.WRITE_LOCK, data.cursor() as w:
+        store.record_link_checks(staff, w, [check(gone, linkcheck.DEAD, 404), check(fine, linkcheck.OK, 200),
+                                            check(slow, linkcheck.TIMEOUT, None)])
+    after = client.get("/api/v1/commitments/MX0081", {"if-none-match": before.headers["etag"]})
+    assert after.status == 200  # a check changes the record, so the ETag changes
+    marks = {c["url"]: c for c in after.json()["link_checks"]}
+    assert marks[gone] == {"url": gone, "outcome": "dead", "status_code": 404, "final_url": gone,
+                           "final_status": 404, "checked_at": "2026-11-30T08:15:00Z", "dead": True,
+                           "dead_missing_reason": None, "archive_url": linkcheck.archive_link(gone)}
+    assert (marks[fine]["dead"], marks[fine]["archive_url"], marks[fine]["status_code"]) == (False, None, 200)
+    assert (marks[slow]["dead"], marks[slow]["dead_missing_reason"]) == (None, "timeout")
+    never = [c for c in marks.values() if c["outcome"] is None]
+    assert never and all((c["dead"], c["dead_missing_reason"]) == (None, "never_checked") for c in never)
+    assert len(marks) == len(cited) and set(marks) >= {gone, fine, slow}

@@ -154,6 +154,52 @@ def test_an_approved_submission_publishes_the_statement_but_not_the_people(con):
     assert_absent(found, MARKER, NOTE, CSO.actor, OTHER_CSO.actor)
 
 
+def api_urls(client, cur) -> list[str]:
+    """Every GET the OpenAPI description lists, for MX0081, its member and its plan: JSON, CSV and Spanish
+    forms, the feeds over all their history, the badge; plus the cases."""
+    member, plan = cur.execute("select member_code, action_plan_id from commitment where commitment_id = ?",
+                               [COMMITMENT]).fetchone()
+    ids = {"commitment_id": COMMITMENT, "member_code": member, "action_plan_id": plan}
+    urls = ["/api/v1/cases", "/api/v1/cases/MX-RP-2018", "/api/v1/commitments?limit=1000", "/api/v1/"]
+    for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
+        if "get" not in operations:
+            continue
+        url = path.format(**ids)
+        names = {p["name"] for p in operations["get"]["parameters"]}
+        query = "?since=2000-01-01" if "since" in names else ""
+        forms = [url + query]
+        if "lang" in names:
+            forms.append(url + (query + "&" if query else "?") + "lang=es")
+        if "text/csv" in operations["get"]["responses"]["200"]["content"]:
+            forms += [f"{url}.csv", f"{url}.csv?lang=es"]
+        urls += forms
+    return urls
+
+
+def test_no_api_response_holds_pending_text(bundled_copy, app_client):
+    from tests.asgi_client import serving
+    from webui import data
+
+    with serving(app_client, bundled_copy) as client:
+        with data.WRITE_LOCK, data.cursor() as cur:
+            private_work(cur)
+        with data.cursor() as cur:
+            held = cur.execute("select count(*) from progress_submission where state = 'pending' and narrative like ?",
+                               [f"%{MARKER}%"]).fetchone()[0]
+            urls = api_urls(client, cur)
+        assert held == 1  # the marker is in the database, pending
+        assert {"/feeds/commitment/MX0081.atom?since=2000-01-01", "/api/v1/commitments/MX0081?lang=es",
+                "/api/v1/commitments.csv", "/badge/MX0081.svg",
+                "/feeds/watchlist.atom?since=2000-01-01&lang=es"} <= set(urls)
+        for url in urls:
+            response = client.get(url)
+            assert response.status == 200, url
+            assert MARKER.lower() not in response.body.decode("utf-8", "replace").lower(), url
+            assert CSO.actor not in response.body.decode("utf-8", "replace"), url
+        found = client.get(f"/api/v1/commitments?q={MARKER}").json()  # a search echoes its words, finds nothing
+        assert (found["total"], found["items"]) == (0, [])
+
+
 def page_text(at) -> str:
     """What a page shows: its text elements, every table and every chart's data."""
     return "\n".join([texts(at), *(f.to_csv() for f in frames(at)), *(d.to_csv() for d in chart_data(at))])

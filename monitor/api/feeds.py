@@ -1,7 +1,8 @@
 """Atom 1.0 feeds of what changed (RFC 4287): one commitment, one member, one plan, the watchlist.
 
 The entries are the meeting pack's Changes rows (monitor.export.meeting.change_rows over the same reads),
-so a feed and a pack built for the same scope and date agree. Entry ids are tag: URIs (RFC 4151) made from
+so a feed and a pack built for the same scope and date agree; the feeds add the follow-up logged on mandates
+about the scope's commitments (each entry linking to its case page). Entry ids are tag: URIs (RFC 4151) made from
 what a change is about, never from its wording, so they stay the same in English and Spanish and across
 rebuilds. XML is built with xml.etree, which escapes every text and attribute.
 """
@@ -64,10 +65,32 @@ def feed_rows(cur, kind: str, key: str | None, since: date, today: date, lang: s
     f, title, only = scope(cur, kind, key, lang, options)
     c, ratings, progress, events, milestones = read_changes(cur, f, today)
     found = change_rows(since, c, ratings, progress, events, milestones, lang, today)
+    follow = follow_up_rows(queries.commitment_follow_ups(cur, f, today), since, lang)
+    if len(follow):
+        found = pd.concat([found, follow], ignore_index=True).sort_values(
+            ["when", "commitment_id"], ascending=[False, True], na_position="last", kind="stable")
     if only:
         found = found[found["commitment_id"] == only]
     titles = dict(zip(c["commitment_id"], in_language(c, "title", lang))) if len(c) else {}
     return found, title, titles
+
+
+def follow_up_rows(follow: pd.DataFrame, since: date, lang: str) -> pd.DataFrame:
+    """Follow-up on mandates about the scope's commitments (monitor.queries.commitment_follow_ups) as Changes
+    rows, dated or imported on/after `since` as every change is; `case_id` sends the entry to the case page."""
+    cutoff = pd.Timestamp(since)
+    new = follow[(pd.to_datetime(follow["follow_up_date"]) >= cutoff) | (pd.to_datetime(follow["loaded_at"]) >= cutoff)]
+    if new.empty:
+        return new.assign(case_id=None).iloc[:0]
+    kinds = new["kind"].map(lambda k: t(f"mandate.fu_{k}", lang))
+    detail = (new["case_id"] + " · " + new["date_raw"] + " · " + kinds + " · " + new["actor"] + "\n"
+              + in_language(new.rename(columns={"action_en": "action"}), "action", lang))
+    return pd.DataFrame({
+        "when": new["follow_up_date"].to_numpy(), "kind": t("mandate.lane_follow_up", lang),
+        "commitment_id": new["commitment_id"].to_numpy(), "detail": detail.to_numpy(), "before": None,
+        "now": new["outcome"].to_numpy(), "source_url": new["source_url"].to_numpy(),
+        "loaded_at": new["loaded_at"].to_numpy(), "kind_key": "follow_up", "ref": new["follow_up_id"].to_numpy(),
+        "case_id": new["case_id"].to_numpy()})
 
 
 def build(cur, kind: str, key: str | None, links: Links, since: date, today: date, self_url: str,
@@ -104,7 +127,9 @@ def _entry(row: dict, titles: dict, links: Links) -> ET.Element:
     headline = detail.splitlines()[0] if detail else (titles.get(cid) or "")
     _text(entry, "title", f"{row['kind']} · {cid} · {headline}"[:300])
     _text(entry, "updated", _stamp(row["when"] if _known(row["when"]) else row["loaded_at"]))
-    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=links.page_url(cid))
+    case = _plain(row.get("case_id"))
+    page = links.case_url(case) if case else links.page_url(cid)
+    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=page)
     source = _plain(row["source_url"])
     if is_web_url(source):
         ET.SubElement(entry, "link", rel="related", href=source)

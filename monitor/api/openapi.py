@@ -66,10 +66,13 @@ def _type(field: str) -> dict:
         return {"type": ["string", "null"], "format": "date-time"}
     if field.endswith(("_date", "_since")) or field in ("as_of", "period_end"):
         return {"type": ["string", "null"], "format": "date"}
-    if field.startswith("is_") or field == "assessors_disagree":
+    if field == "checked_at":
+        return {"type": ["string", "null"], "format": "date-time"}
+    if field.startswith("is_") or field in ("assessors_disagree", "dead"):
         return {"type": ["boolean", "null"]}
     if field.startswith(("count_", "days_")) or field in ("seq", "milestone_seq", "plan_number", "source_row",
-                                                          "submission_year", "end_year", "total", "limit", "offset"):
+                                                          "submission_year", "end_year", "total", "limit", "offset",
+                                                          "final_status"):
         return {"type": ["integer", "null"]}
     if field == "percent_complete":
         return {"type": ["number", "null"]}
@@ -94,6 +97,7 @@ def schemas() -> dict:
     detail = _object(records.COMMITMENT_FIELDS + ("description", "description_es"),
                      ratings=_ref("Rating"), milestones=_ref("Milestone"), events=_ref("Event"),
                      sources=_ref("Source"), tags={"type": "array", "items": {"type": "string"}},
+                     link_checks=_ref("LinkCheck"),
                      progress_by_assessor={"type": "array", "items": {"type": "object", "properties": {
                          "assessor": {"type": "string"}, "assessor_label": {"type": "string"},
                          "statements": _ref("Statement")}}})
@@ -105,7 +109,8 @@ def schemas() -> dict:
                                 as_of={"type": "string", "format": "date"}),
         "Rating": _object(records.RATING_FIELDS), "Milestone": _object(records.MILESTONE_FIELDS),
         "Statement": _object(records.STATEMENT_FIELDS), "Event": _object(records.EVENT_FIELDS),
-        "Source": _object(records.SOURCE_FIELDS),
+        "Source": _object(records.SOURCE_FIELDS), "LinkCheck": _object(
+            records.LINK_FIELDS, status_code={"type": ["integer", "null"]}),  # HTTP, not a milestone's status
         "Plan": _object(records.PLAN_FIELDS), "PlanList": _list("Plan"),
         "Member": _object(records.MEMBER_FIELDS), "MemberList": _list("Member"),
         "Watchlist": _list("Commitment", as_of={"type": "string", "format": "date"},

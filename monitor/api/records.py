@@ -12,8 +12,9 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from monitor import queries
+from monitor import linkcheck, queries
 from monitor.api import ApiError, paths
 from monitor.filters import LIST_FIELDS, Filters, allowed_values, unknown_values
 from monitor.i18n import LANGUAGES, completion_label, scale_label, statement_subject, t
@@ -54,10 +55,15 @@ STATEMENT_FIELDS = ("period", "period_end", "assessor", "assessor_name", "subjec
 EVENT_FIELDS = ("event_date", "date_raw", "date_precision", "event_date_missing_reason", "category", "title",
                 "title_es", "actor", "about", "source_url")
 SOURCE_FIELDS = ("file_name", "kind", "loaded_at", "sha256", "source_url")
+LINK_FIELDS = ("url", "outcome", "status_code", "final_url", "final_status", "checked_at", "dead",
+               "dead_missing_reason", "archive_url")
 PLAN_FIELDS = ("action_plan_id", "member_code", "member_name", "plan_number", "title", "submission_year", "end_year",
                "start_date", "end_date", "source_url", "count_commitments", "feed_url", "commitments_url")
 MEMBER_FIELDS = ("member_code", "name", "member_type", "region", "count_plans", "count_commitments", "feed_url",
                  "commitments_url")
+
+
+_SLOT = "ID-SLOT-0"  # a valid id that URL encoding leaves as it is: where Links.page_urls puts each id
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,16 @@ class Links:
 
     def page_url(self, commitment_id: str) -> str:
         return self.base + self.page("commitment", self.lang, id=commitment_id)
+
+    def page_urls(self, ids: list[str]) -> list[str]:
+        """page_url of each id: the URL is built once and each id set into it, since an id that passes
+        paths.ID needs no escaping (any other goes the long way)."""
+        head, tail = self.page_url(_SLOT).split(_SLOT)
+        return [head + i + tail if paths.ID.match(i) else self.page_url(i) for i in ids]
+
+    def case_url(self, case_id: str) -> str:
+        """The case page (a Response Policy case and the follow-up on its requests)."""
+        return self.base + self.page("case", self.lang, id=case_id)
 
     def scope_url(self, kind: str, key: str | None) -> str:
         """The page showing a feed's scope: the overview filtered by member or plan, or the watchlist."""
@@ -114,25 +130,37 @@ def value(v):
 
 
 def rows(df: pd.DataFrame) -> list[dict]:
-    """A frame as JSON-ready dicts, converted a column at a time (per-cell conversion of every value cost more than
-    the query on lists of thousands): date columns as ISO dates, or as UTC times when any value has a time of day;
-    missing values (NaN, NaT, NA) as None."""
-    names, columns = list(df.columns), []
-    for name in names:
-        column = df[name]
-        if pd.api.types.is_datetime64_any_dtype(column):
-            known = column.dropna()
-            day = bool((known == known.dt.normalize()).all())
-            values = column.dt.strftime("%Y-%m-%d" if day else "%Y-%m-%dT%H:%M:%SZ").tolist()
-            columns.append([v if isinstance(v, str) else None for v in values])
-        elif column.dtype == object:
-            columns.append([value(v) for v in column.tolist()])
-        else:
-            values = column.tolist()  # native Python values
-            if column.hasnans:
-                values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
-            columns.append(values)
-    return [dict(zip(names, row)) for row in zip(*columns)]
+    """A frame as JSON-ready dicts, converted once to Arrow and then a column at a time (per-cell conversion cost
+    more than the query on lists of thousands, pandas' per-column steps more than the query on short ones):
+    date columns as ISO dates, or as UTC times when any value has a time of day; missing values as None."""
+    names = list(df.columns)
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    columns = [_column(arrow, values) for arrow, (_, values) in zip(table.columns, df.items())]
+    return [dict(zip(names, row)) for row in zip(*columns)] if columns else [{} for _ in range(len(df))]
+
+
+def _column(arrow: pa.ChunkedArray, values: pd.Series) -> list:
+    if pa.types.is_timestamp(arrow.type):
+        return _iso(arrow.to_numpy().astype("datetime64[us]"))
+    if pa.types.is_nested(arrow.type) and not _plain_list(arrow.type):  # lists of dates: as value() writes them
+        return [value(v) for v in values.tolist()]
+    return arrow.to_pylist()
+
+
+def _plain_list(kind: pa.DataType) -> bool:
+    """A list of text or numbers, which Arrow gives as Python lists JSON can hold."""
+    inner = getattr(kind, "value_type", None)
+    return inner is not None and (pa.types.is_string(inner) or pa.types.is_large_string(inner)
+                                  or pa.types.is_integer(inner) or pa.types.is_boolean(inner))
+
+
+def _iso(values: np.ndarray) -> list[str | None]:
+    """datetime64 values as ISO dates when all fall on midnight, else as UTC times (numpy formats them all
+    at once)."""
+    missing = np.isnat(values)
+    day = not (values[~missing].astype("int64") % 86_400_000_000).any()
+    text = np.datetime_as_string(values, unit="D" if day else "s").tolist()
+    return [None if gap else (x if day else x + "Z") for x, gap in zip(text, missing.tolist())]
 
 
 def _missing(v, reason: str) -> str | None:
@@ -239,29 +267,32 @@ def commitment_records(frame: pd.DataFrame, links: Links) -> list[dict]:
     rags = frame["rag"].where(frame["rag"].notna(), "unknown").tolist() if "rag" in frame else ["unknown"] * len(base)
     lang = links.lang
     status_words = {r: t(f"rag.{r}", lang) for r in set(rags)}
-    completion_words: dict = {}
+    codes = [row.get("current_status") for row in base]
+    completion_words = {c: completion_label(c, lang) for c in set(codes)}
+    ids = [row["commitment_id"] for row in base]
+    api, feed, badge = (f"{links.base}{paths.API}/commitments/", links.feed_url("commitment", _SLOT),
+                        links.badge_url(_SLOT))
     items = []
-    for row, rag in zip(base, rags):
+    for row, rag, code, cid, page in zip(base, rags, codes, ids, links.page_urls(ids)):
         out = {name: row.get(name) for name in COMMITMENT_COLUMNS}
-        code = out["current_status"]
-        if code not in completion_words:
-            completion_words[code] = completion_label(code, lang)
-        items.append(_derived(out, rag, status_words[rag], completion_words[code], links))
+        out["policy_areas"] = out["policy_areas"] or []
+        out.update(
+            status=rag, status_label=status_words[rag], current_status_label=completion_words[code],
+            end_date_missing_reason=_date_reason(out["end_date"], out["end_date_raw"]),
+            current_status_missing_reason=_missing(code, "no_status_statement"),
+            irm_completion_missing_reason=_missing(out["irm_completion"], "not_assessed"),
+            days_since_update_missing_reason=_missing(out["days_since_update"], "no_update"),
+            next_due_date_missing_reason=_missing(out["next_due_date"], "no_open_dated_milestone"),
+            page_url=page, api_url=api + cid, **_slotted(cid, feed, badge, links))
+        items.append(out)
     return items
 
 
-def _derived(out: dict, rag: str, status_label: str, current_label: str, links: Links) -> dict:
-    out["policy_areas"] = out["policy_areas"] or []
-    out.update(
-        status=rag, status_label=status_label, current_status_label=current_label,
-        end_date_missing_reason=_date_reason(out["end_date"], out["end_date_raw"]),
-        current_status_missing_reason=_missing(out["current_status"], "no_status_statement"),
-        irm_completion_missing_reason=_missing(out["irm_completion"], "not_assessed"),
-        days_since_update_missing_reason=_missing(out["days_since_update"], "no_update"),
-        next_due_date_missing_reason=_missing(out["next_due_date"], "no_open_dated_milestone"),
-        page_url=links.page_url(out["commitment_id"]), api_url=links.api_url(paths.commitment(out["commitment_id"])),
-        feed_url=links.feed_url("commitment", out["commitment_id"]), badge_url=links.badge_url(out["commitment_id"]))
-    return out
+def _slotted(cid: str, feed: str, badge: str, links: Links) -> dict:
+    """A commitment's feed and badge URLs set into templates built once (paths.feed/badge refuse a bad id)."""
+    if paths.ID.match(cid):
+        return {"feed_url": feed.replace(_SLOT, cid), "badge_url": badge.replace(_SLOT, cid)}
+    return {"feed_url": links.feed_url("commitment", cid), "badge_url": links.badge_url(cid)}
 
 
 def commitments_page(cur, f: Filters, limit: int, offset: int, links: Links, today: date) -> dict:
@@ -291,6 +322,32 @@ def commitment_detail(cur, commitment_id: str, links: Links, today: date) -> dic
     out["events"] = [_event(r) for r in rows(queries.events(cur, commitment_id))]
     out["tags"] = queries.tags(cur, commitment_id)
     out["sources"] = [{k: r[k] for k in SOURCE_FIELDS} for r in rows(queries.sources(cur, commitment_id))]
+    out["link_checks"] = link_checks(cur, cited_links(out))
+    return out
+
+
+def cited_links(record: dict) -> list[str]:
+    """Every web address a commitment record cites, first appearance first: its OGP page, then the sources of
+    its ratings, milestones, statements (and their evidence), events and files."""
+    texts = [record["ogp_url"], *(r["source_url"] for r in record["ratings"]),
+             *(m["source_url"] for m in record["milestones"])]
+    for group in record["progress_by_assessor"]:
+        for s in group["statements"]:
+            texts += [*s["evidence_urls"], s["source_url"]]
+    texts += [e["source_url"] for e in record["events"]] + [s["source_url"] for s in record["sources"]]
+    return list(dict.fromkeys(url for text in texts if isinstance(text, str) for url in web_urls(text)))
+
+
+def link_checks(cur, urls: list[str]) -> list[dict]:
+    """Each link's latest check (monitor.linkcheck): dead true or false when a server answered, else null with
+    the reason; a web archive search for a dead one, as the commitment page offers."""
+    found = {r["url"]: r for r in rows(queries.link_checks(cur, urls))} if urls else {}
+    out = []
+    for url in urls:
+        check = found.get(url, {})
+        dead, why = linkcheck.verdict(check.get("outcome"))
+        out.append({"url": url, **{k: check.get(k) for k in LINK_FIELDS[1:6]}, "dead": dead,
+                    "dead_missing_reason": why, "archive_url": linkcheck.archive_link(url) if dead else None})
     return out
 
 
@@ -336,19 +393,25 @@ def _event(r: dict) -> dict:
 
 
 def plans(cur, links: Links) -> dict:
-    items = rows(queries.plans(cur))
-    for p in items:
-        p["feed_url"] = links.feed_url("plan", p["action_plan_id"])
-        p["commitments_url"] = links.api_url(f"{paths.API}/commitments?plan={p['action_plan_id']}")
-    return {"count": len(items), "items": [{k: p[k] for k in PLAN_FIELDS} for p in items]}
+    frame = queries.plans(cur)
+    frame["feed_url"] = _key_urls(frame["action_plan_id"], lambda k: links.feed_url("plan", k))
+    frame["commitments_url"] = links.api_url(f"{paths.API}/commitments?plan=") + frame["action_plan_id"]
+    items = rows(frame[list(PLAN_FIELDS)])
+    return {"count": len(items), "items": items}
 
 
 def members(cur, links: Links) -> dict:
-    items = rows(queries.members(cur))
-    for m in items:
-        m["feed_url"] = links.feed_url("member", m["member_code"])
-        m["commitments_url"] = links.api_url(f"{paths.API}/commitments?member={m['member_code']}")
-    return {"count": len(items), "items": [{k: m[k] for k in MEMBER_FIELDS} for m in items]}
+    frame = queries.members(cur)
+    frame["feed_url"] = _key_urls(frame["member_code"], lambda k: links.feed_url("member", k))
+    frame["commitments_url"] = links.api_url(f"{paths.API}/commitments?member=") + frame["member_code"]
+    items = rows(frame[list(MEMBER_FIELDS)])
+    return {"count": len(items), "items": items}
+
+
+def _key_urls(keys: pd.Series, url: Callable[[str], str]) -> list[str]:
+    """url(key) for each key, built once and formatted: keys that pass paths.ID need no escaping."""
+    head, tail = url(_SLOT).split(_SLOT)
+    return [head + k + tail if paths.ID.match(k) else url(k) for k in keys.tolist()]
 
 
 def watchlist(cur, links: Links, today: date) -> dict:
@@ -356,10 +419,9 @@ def watchlist(cur, links: Links, today: date) -> dict:
     return {"count": len(items), "as_of": today.isoformat(), "feed_url": links.feed_url("watchlist"), "items": items}
 
 
-def flat(items: list[dict]) -> pd.DataFrame:
-    """List records as a table for CSV: lists joined by the CSV writer, nested objects left out."""
-    return pd.DataFrame([{k: v for k, v in item.items() if not isinstance(v, dict)} for item in items])
-
+def csv_columns(items: list[dict]) -> list[str]:
+    """A list's CSV columns: its records' fields but nested objects (lists are joined in a cell)."""
+    return [k for k, v in items[0].items() if not isinstance(v, dict)] if items else []
 
 
 def cases(cur, links: Links) -> dict:
@@ -367,7 +429,7 @@ def cases(cur, links: Links) -> dict:
     items = rows(queries.cases(cur))
     for c in items:
         c["case_url"] = links.api_url(f"{paths.API}/cases/{c['case_id']}")
-        c["page_url"] = links.base + links.page("case", links.lang, id=c["case_id"])
+        c["page_url"] = links.case_url(c["case_id"])
     return {"count": len(items), "items": items}
 
 
@@ -382,5 +444,5 @@ def case_detail(cur, case_id: str, links: Links, today: date) -> dict | None:
         if r.get("commitment_id"):
             r["commitment_url"] = links.api_url(paths.commitment(r["commitment_id"]))
     return {**{k: value(v) for k, v in found.items() if k not in ("source_id", "source_sheet", "source_row")},
-            "page_url": links.base + links.page("case", links.lang, id=case_id), "as_of": today.isoformat(),
+            "page_url": links.case_url(case_id), "as_of": today.isoformat(),
             "requests": requests, "follow_ups": rows(queries.follow_ups(cur, case_id))}

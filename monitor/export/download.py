@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
@@ -31,14 +32,46 @@ def readable(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def csv_bytes(df: pd.DataFrame, lang: str = "en", *, readable_headers: bool = True) -> bytes:
     """RFC 4180 CSV, UTF-8 with a BOM (Excel then reads accents right); no cell can run as a formula.
 
+    Cells are made a column at a time (row-by-row conversion cost more than the query on long lists).
     `readable_headers=False` keeps the column names as they are (the API's stable field names)."""
     frame = readable(df, lang) if readable_headers else df
+    return _document(list(frame.columns), zip(*(_csv_column(values) for _, values in frame.items())))
+
+
+def records_csv(items: list[dict], columns: list[str]) -> bytes:
+    """JSON-ready records (the API's lists: text, numbers, lists, None) as the same safe CSV, with no frame in
+    between: their values need no conversion but the cell rules of _csv_value."""
+    return _document(columns, (safe.csv_texts([_csv_value(item.get(c)) for c in columns]) for item in items))
+
+
+def _document(columns: list, rows) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([safe.csv_text(str(c)) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow([safe.csv_text(_csv_value(v)) for v in row])
+    writer.writerow([safe.csv_text(str(c)) for c in columns])
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_column(values: pd.Series) -> list[str]:
+    """One column's cells, each safe: a date or time column formatted by numpy at once, whole numbers at once,
+    text and anything else cell by cell."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
+    if kind == "M":
+        stamps = values.to_numpy()
+        if np.datetime_data(stamps.dtype)[0] != "ns" or not (stamps[~np.isnat(stamps)].view("int64") % 1000).any():
+            return _csv_stamps(stamps.astype("datetime64[us]"))
+    if kind in ("i", "u"):
+        return safe.csv_texts([str(v) for v in values.tolist()])
+    return safe.csv_texts([v if type(v) is str else _csv_value(v) for v in values.tolist()])
+
+
+def _csv_stamps(stamps: np.ndarray) -> list[str]:
+    """As _csv_value writes a Timestamp: the date alone at midnight, else date, time and any microseconds."""
+    missing = np.isnat(stamps).tolist()
+    day = (stamps.view("int64") % 86_400_000_000 == 0).tolist()
+    text = np.datetime_as_string(stamps, unit="us").tolist()
+    return ["" if gap else x[:10] if is_day else f"{x[:10]} {x[11:19] if x.endswith('.000000') else x[11:]}"
+            for x, gap, is_day in zip(text, missing, day)]
 
 
 def _csv_value(value) -> str:

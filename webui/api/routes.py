@@ -28,7 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from monitor import config, queries
 from monitor.api import ApiError, badge, feeds, openapi, records
-from monitor.export import CSV_MIME, csv_bytes
+from monitor.export import CSV_MIME, records_csv
 
 log = logging.getLogger(__name__)
 CASE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,60}$")  # MX-RP-2018: a case id, nothing else reaches a query
@@ -170,8 +170,11 @@ class Api:
     def json_or_csv(self, request: Request, suffix: str, build: Callable, items: str = "items") -> Response:
         """A list endpoint: JSON, or its `items` as safe CSV with the same field names."""
         if _wants_csv(request, suffix):
-            return self.serve(request, lambda *a: csv_bytes(records.flat(build(*a)[items]), readable_headers=False),
-                              f"{CSV_MIME}; charset=utf-8", variant="csv")
+            def table(*a) -> bytes:
+                found = build(*a)[items]
+                return records_csv(found, records.csv_columns(found))
+
+            return self.serve(request, table, f"{CSV_MIME}; charset=utf-8", variant="csv")
         return self.serve(request, lambda *a: _json(build(*a)), JSON_MIME, variant="json")
 
     # --- /api -----------------------------------------------------------------------------------------
