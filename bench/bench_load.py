@@ -130,14 +130,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def dashboard(app_dir: Path, db_file: Path, log_file: Path):
-    """`streamlit run dashboard.py` in `app_dir` on a free port: yields (url, pid)."""
+def dashboard(app_dir: Path, db_file: Path, log_file: Path, options: tuple[str, ...] = ()):
+    """`streamlit run dashboard.py` in `app_dir` on a free port, with more Streamlit `options`: yields (url, pid)."""
     port = free_port()
     with open(log_file, "w") as log:  # the server writes to its own copy of the handle
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *options],
             cwd=app_dir, env={**os.environ, "MONITOR_DB": str(db_file), "PYTHONPATH": str(app_dir)},
             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -3,10 +3,12 @@
 Starts `streamlit run dashboard.py` from each checkout, each on its own database (built by that checkout's
 `monitor init`, so each reads the schema it knows), opens one protocol-level session to each (bench_load's Tab),
 and asks for the page in turns: baseline, current, baseline, ... so the noise of a shared machine falls on both.
-Per checkout: the first run (the page's cached sections empty) and the median of the warm runs, with the server
-CPU each run cost (from /proc); then the ratio current / baseline.
+Both servers trust an identity header nobody sends, so each page is the public's (a loopback server without
+one would be the local owner's, with the editing forms). Per checkout: the first run (the page's cached
+sections empty) and the median of the warm runs, with the server CPU each run cost (from /proc); then the ratio
+current / baseline.
 
-    .venv/bin/python bench/bench_page_pair.py --baseline /work/wt/old --baseline-db old.duckdb --db new.duckdb
+    .venv/bin/python -m bench.bench_page_pair --baseline /work/wt/old --baseline-db old.duckdb --db new.duckdb
 """
 from __future__ import annotations
 
@@ -16,12 +18,13 @@ import contextlib
 import json
 import os
 import statistics
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import ROOT, Tab, cpu_s, dashboard, page_run  # noqa: E402
+from bench.bench_load import ROOT, Tab, cpu_s, dashboard, page_run
+
+# proxy mode with no proxy in front: no request carries the header, so every visitor is the public
+PUBLIC = ("--server.trustedUserHeaders", '{"X-Forwarded-Email": "email"}')
 
 
 async def alternate(servers: dict[str, tuple[str, int]], page: str, query: str, marker: str, runs: int) -> dict:
@@ -63,8 +66,8 @@ def main() -> None:
             with contextlib.ExitStack() as stack:
                 servers = {
                     "baseline": stack.enter_context(dashboard(args.baseline, args.baseline_db,
-                                                              Path(logs) / f"baseline{i}.log")),
-                    "current": stack.enter_context(dashboard(ROOT, args.db, Path(logs) / f"current{i}.log")),
+                                                              Path(logs) / f"baseline{i}.log", PUBLIC)),
+                    "current": stack.enter_context(dashboard(ROOT, args.db, Path(logs) / f"current{i}.log", PUBLIC)),
                 }
                 rounds.append(asyncio.run(alternate(servers, args.page, args.query, args.marker, args.runs)))
     summary = {}
