@@ -106,7 +106,7 @@ def stable_ids(table: pa.Table, columns: tuple[str, ...]) -> pa.ChunkedArray:
     """stable_id of every row at once: the same parts, separator and digest, computed in an in-memory DuckDB.
 
     hashlib in a Python loop takes about twice as long over the 1.5 million assessment rows of a
-    60,000-commitment export; tests/test_loader_rules.py proves both give the same key row for row.
+    60,000-commitment export; tests/loaders/test_loader_rules.py proves both give the same key row for row.
     """
     import duckdb  # here, not at the top: only the OGP export needs it, and it costs a command's start ~0.3 s
 

@@ -1,5 +1,5 @@
 """Vega-Lite specs the pages draw with `st.vega_lite_chart`: plain dicts, so a page's run does not pay for
-altair's schema checks (tests/test_pages.py validates every spec instead), and no page loads a second chart
+altair's schema checks (tests/webui/test_pages.py validates every spec instead), and no page loads a second chart
 library. Colour is never the only cue: each segment is named in the legend, the tooltip and what a screen
 reader reads, and counts are written on the bars where they fit.
 

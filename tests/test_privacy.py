@@ -16,8 +16,6 @@ from unittest import mock
 import pandas as pd
 import pytest
 from people import CSO, OTHER_CSO, STAFF
-from test_pages import chart_data, frames, texts
-from test_work_pages import open_as
 
 from monitor import db, queries, work
 from monitor.export import build_pack, csv_bytes, xlsx_bytes
@@ -25,6 +23,8 @@ from monitor.export.cli import CSV_TABLES, TABLE_KEYS
 from monitor.export.download import table_csv
 from monitor.export.pack import pack_tables, read_pack_data
 from monitor.filters import Filters
+from tests.webui.test_pages import chart_data, frames, texts
+from tests.webui.test_work_pages import open_as
 from webui import pages
 
 MARKER = "Zqx7PendingSecret"
@@ -229,7 +229,7 @@ def test_rows_withdrawn_by_source_reach_no_public_read(con):
     """A commitment and a milestone dropped from corrected files leave every read, download and search."""
     from loaders import detect
     from monitor import store
-    from tests.test_withdrawn import SEED, as_csv, rows
+    from tests.monitor.test_withdrawn import SEED, as_csv, rows
 
     plans, steps = rows(SEED / "commitments.csv"), rows(SEED / "milestones.csv")
     extra = dict(zip(plans[0], next(r for r in plans[1:] if r[0] == COMMITMENT)))

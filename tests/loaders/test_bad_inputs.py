@@ -18,6 +18,7 @@ from pathlib import Path
 import loader_files as f
 import pytest
 from people import STAFF
+from repo import REPO
 
 from loaders import detect, gate
 from loaders.batch import InvalidFile, Problem
@@ -357,7 +358,7 @@ def probe(path: Path) -> tuple[bool, float, float, float, float]:
     The peak is only indicative: Linux keeps ru_maxrss across exec, so a child may report its parent's."""
     started = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parent.parent)
+                         cwd=REPO)
     command = time.perf_counter() - started
     refused, seconds, grown, peak = out.stdout.split() or [out.stderr, 0, 0, 0]
     return refused == "True", float(seconds), float(grown), float(peak), command

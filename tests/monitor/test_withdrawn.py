@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 from people import STAFF
+from repo import REPO
 
 from loaders import detect
 from monitor import audit, db, queries, store
 from monitor.cli import main
 
-SEED = Path(__file__).resolve().parent.parent / "data" / "seed" / "mexico"
+SEED = REPO / "data" / "seed" / "mexico"
 DROPPED = "MX0081.1"
 
 

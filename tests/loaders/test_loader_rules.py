@@ -4,18 +4,18 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import loader_files as f
 import openpyxl
 import pyarrow as pa
 import pytest
+from repo import REPO
 
 from loaders import cells, nap_workbook, ogp_export
 from loaders.batch import InvalidFile, stable_id, stable_ids
 from loaders.reading import HEADER_SCAN_ROWS
 
-SAMPLE = (Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export"
+SAMPLE = (REPO / "data" / "seed" / "ogp_export"
           / "ogp_commitments_open_parliament_2024-07_part_a.csv")
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from repo import REPO
 
 from monitor.cli import main
 
@@ -17,7 +17,7 @@ BAD = ("commitment_id,period,assessor,status\n"
 
 def run(*args: str) -> tuple[int, str]:
     result = subprocess.run([sys.executable, "-m", "monitor", *args], capture_output=True, text=True, timeout=300,
-                            cwd=Path(__file__).resolve().parent.parent)
+                            cwd=REPO)
     return result.returncode, result.stdout + result.stderr
 
 

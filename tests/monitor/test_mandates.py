@@ -14,7 +14,7 @@ from loaders import detect
 from monitor import auth, db, queries, store, work
 from monitor.export import build_pack
 from monitor.filters import Filters
-from tests.test_pages import frames, open_page, texts
+from tests.webui.test_pages import frames, open_page, texts
 from webui import pages
 
 CASE = "MX-RP-2018"
@@ -57,7 +57,7 @@ REQUESTS = ("case_id,request_no,request_kind,asked_of,summary,commitment_id,revi
 
 @pytest.fixture
 def con(tmp_path):
-    from tests.test_store import plan_batch
+    from tests.monitor.test_store import plan_batch
 
     con = db.open_prepared(tmp_path / "m.duckdb")
     store.apply_batch(STAFF, con, plan_batch("a" * 64))

@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import loader_files as f
 import openpyxl
 import pytest
 from people import STAFF
+from repo import REPO
 
 from loaders import detect, nap_workbook, progress
 from loaders.batch import InvalidFile
 from monitor import db, store
 from monitor.export.template import write_template
 
-CANADA = Path(__file__).resolve().parent / "data" / "canada_nap5_tracker_example_en.csv"
+CANADA = REPO / "tests" / "data" / "canada_nap5_tracker_example_en.csv"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from people import STAFF
 from loaders.batch import Batch, SourceInfo
 from monitor import db, metrics, queries, store
 from monitor.filters import Filters
-from tests.test_store import plan_batch
+from tests.monitor.test_store import plan_batch
 
 TODAY = date(2026, 12, 1)
 

@@ -8,7 +8,7 @@ from people import STAFF
 
 from monitor import db, store
 from monitor.cli import main
-from tests.test_store import fingerprints, plan_batch
+from tests.monitor.test_store import fingerprints, plan_batch
 
 PROGRESS = "commitment_id,period,assessor,status,narrative,source_url\n{id},2024-06,civil_society,Not started,x,\n"
 

@@ -15,12 +15,13 @@ from pathlib import Path
 import duckdb
 import pytest
 from people import ADMIN, CSO, PUBLIC, STAFF
+from repo import REPO
 
 from monitor import audit, db, work
 from monitor.auth import NotAllowed
 from monitor.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 
 
 @pytest.fixture

@@ -5,20 +5,20 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime
-from pathlib import Path
 
 import loader_files as f
 import openpyxl
 import pandas as pd
 import pytest
 from people import STAFF
+from repo import REPO
 
 from loaders import detect, nap_workbook, ogp_export
 from loaders.batch import Batch, InvalidFile
 from loaders.xlsx_scan import column_letter
 from monitor import db, store
 
-SAMPLE = (Path(__file__).resolve().parent.parent / "data" / "seed" / "ogp_export"
+SAMPLE = (REPO / "data" / "seed" / "ogp_export"
           / "ogp_commitments_open_parliament_2024-07_part_a.csv")
 T = f.ROWS[0]  # a valid NAP commitment row: columns A..I are id, plan, member, name, number, title, start, end, areas
 

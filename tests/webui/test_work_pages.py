@@ -11,9 +11,9 @@ import duckdb
 import streamlit as st
 from people import ADMIN, CSO, STAFF
 from streamlit.testing.v1 import AppTest
-from test_pages import FLAGSHIP, ROOT, frames, sql, texts
 
 from monitor import work
+from tests.webui.test_pages import FLAGSHIP, ROOT, frames, sql, texts
 from webui import pages
 
 MARKER = "Wq3FormMarker"

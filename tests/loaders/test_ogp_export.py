@@ -6,18 +6,18 @@ import io
 import re
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from people import STAFF
+from repo import REPO
 
 from loaders import ogp_export
 from loaders.batch import stable_id
 from monitor import db, store
 
-SEED = Path(__file__).resolve().parent.parent / "data" / "seed"
+SEED = REPO / "data" / "seed"
 SAMPLE = SEED / "ogp_export" / "ogp_commitments_open_parliament_2024-07_part_a.csv"
 TOKENS = {"ND", "NR", "NA"}
 

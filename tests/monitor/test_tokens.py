@@ -98,7 +98,7 @@ def test_a_dry_run_writes_nothing(client):
 
 
 def test_the_report_lists_the_rows_a_corrected_file_withdraws(client):
-    from tests.test_withdrawn import DROPPED, milestones_without
+    from tests.monitor.test_withdrawn import DROPPED, milestones_without
 
     _, secret = make_token("corrector@ogp.example", auth.SUPPORT_UNIT)
     corrected = milestones_without(DROPPED).decode()

@@ -15,7 +15,7 @@ from people import STAFF
 
 from monitor import db, linkcheck, queries, store
 from monitor.cli import main
-from tests.test_store import plan_batch
+from tests.monitor.test_store import plan_batch
 
 BIG = 50 * 1024 * 1024
 

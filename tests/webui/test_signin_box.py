@@ -5,15 +5,14 @@ The real sign-in round trip (st.login, the provider's page, the cookie) is tests
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import streamlit as st
+from repo import REPO
 from streamlit.testing.v1 import AppTest
 
 from webui import pages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 PROVIDER = {"client_id": "id", "client_secret": "secret",
             "server_metadata_url": "https://login.example/.well-known/openid-configuration"}
 SHARED = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}

@@ -7,10 +7,10 @@ import re
 import shutil
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from repo import REPO
 from starlette.applications import Starlette
 
 from monitor import palette, queries
@@ -312,7 +312,7 @@ def test_openapi_and_index_list_every_endpoint(client):
 
 
 def test_every_field_is_documented():
-    text = (Path(__file__).resolve().parent.parent / "docs" / "api.md").read_text(encoding="utf-8")
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     fields = {*records.COMMITMENT_FIELDS, *records.RATING_FIELDS, *records.MILESTONE_FIELDS,
               *records.STATEMENT_FIELDS, *records.EVENT_FIELDS, *records.SOURCE_FIELDS, *records.PLAN_FIELDS,
               *records.MEMBER_FIELDS}

@@ -7,24 +7,21 @@ from __future__ import annotations
 
 import json
 import re
-import sys
+from datetime import UTC
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
+from repo import REPO
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from tests.browser.sample_files import invalid_ogp_export_csv, ogp_export_csv
 from webui import pages
 
-sys.path.insert(0, str(Path(__file__).parent / "browser"))
-from datetime import UTC
-
-from sample_files import invalid_ogp_export_csv, ogp_export_csv  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 FLAGSHIP = "MX0081"
 
 
@@ -533,7 +530,7 @@ def test_upload_valid_file_then_import(db_file):
 
 
 def test_a_corrected_file_lists_the_rows_it_would_withdraw_before_importing(db_file):
-    from tests.test_withdrawn import DROPPED, milestones_without
+    from tests.monitor.test_withdrawn import DROPPED, milestones_without
 
     title = "Roadmap of 4 key actions"
     at = open_page(pages.file("commitment"), id="MX0081")
