@@ -178,10 +178,20 @@ def _fresh(con, batches: list[Batch], reports: list[ImportReport]) -> list[tuple
 
 
 def _superseded(con, batch: Batch, loaded_at) -> bool:
-    """Whether another version of this file's source was imported after it (see _earlier_versions)."""
-    rows = con.execute("select source_id, file_name from source_file where kind = ? and source_id <> ? "
-                       "and loaded_at >= ?", [batch.source.kind, batch.source.sha256, loaded_at]).fetchall()
-    return any(_base_name(name) == _base_name(batch.source.file_name) for _, name in rows)
+    """Whether another version of this file's source was imported after it (see _earlier_versions).
+
+    "After" is the order of their import rows in the audit log: loaded_at has whole seconds, and a corrected file
+    and the original imported again within one second would tie. A file imported before the log existed falls
+    back to its time."""
+    rows = con.execute(
+        "select s.source_id, s.file_name, s.loaded_at, (select max(a.seq) from audit_log a where a.action = 'import' "
+        "and a.source_sha256 = s.source_id) from source_file s where s.kind = ?", [batch.source.kind]).fetchall()
+    mine = next((seq for sid, _, _, seq in rows if sid == batch.source.sha256), None)
+    others = [(at, seq) for sid, name, at, seq in rows
+              if sid != batch.source.sha256 and _base_name(name) == _base_name(batch.source.file_name)]
+    if mine is None:
+        return any(at >= loaded_at for at, _ in others)
+    return any(seq is not None and seq > mine for _, seq in others)
 
 
 def _record_source(con, batch: Batch, loaded_by: str) -> None:
