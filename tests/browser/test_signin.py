@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 from conftest import start_server, stop_server, wait_for_run
+from journeys import submit_statement
 from oidc_provider_mock import User, run_server_in_thread
 from playwright.sync_api import expect
 
@@ -187,15 +188,7 @@ def test_a_statement_signed_in_with_oidc_goes_through_review_to_the_public(oidc_
     cso = new_tab(browser)
     sign_in(cso, oidc_server, CSO)
     goto(cso, commitment)
-    cso.locator("[data-testid=stExpander] summary", has_text="Submit a progress statement").click()
-    cso.get_by_label("Organisation", exact=True).fill("Fundar")
-    cso.get_by_label("Reporting period or date", exact=True).fill("2025-11-30")
-    cso.locator("[data-testid=stSelectbox]", has_text="Status").click()
-    cso.get_by_role("option", name="Limited", exact=True).click()
-    cso.get_by_label("What happened (English)", exact=True).fill(f"Monitoring visit {marker}")
-    cso.get_by_label("Evidence links", exact=True).fill(evidence)
-    cso.locator("[data-testid=stFormSubmitButton] button").click()
-    expect(cso.get_by_text("waits for review")).to_be_visible(timeout=30_000)
+    submit_statement(cso, period="2025-11-30", narrative=f"Monitoring visit {marker}", evidence=evidence)
     cso.context.close()
 
     public = new_tab(browser)

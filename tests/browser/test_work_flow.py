@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 from conftest import start_server, stop_server, wait_for_run
+from journeys import submit_statement
 from playwright.sync_api import expect
 
 CSO, STAFF = "cso@civil.example", "officer@ogp.example"
@@ -52,15 +53,7 @@ def test_a_statement_goes_from_civil_society_through_review_to_the_public(browse
     commitment = proxied + "/commitment?id=MX0081"
 
     cso = visit(browser, commitment, CSO)
-    cso.locator("[data-testid=stExpander] summary", has_text="Submit a progress statement").click()
-    cso.get_by_label("Organisation", exact=True).fill("Fundar")
-    cso.get_by_label("Reporting period or date", exact=True).fill("2025-S2")
-    cso.locator("[data-testid=stSelectbox]", has_text="Status").click()
-    cso.get_by_role("option", name="Limited", exact=True).click()
-    cso.get_by_label("What happened (English)", exact=True).fill(f"Monitoring visit {marker}")
-    cso.get_by_label("Evidence links", exact=True).fill(evidence)
-    cso.locator("[data-testid=stFormSubmitButton] button").click()
-    expect(cso.get_by_text("waits for review")).to_be_visible(timeout=TIMEOUT)
+    submit_statement(cso, period="2025-S2", narrative=f"Monitoring visit {marker}", evidence=evidence, timeout=TIMEOUT)
     cso.context.close()
 
     public = visit(browser, commitment, None)
