@@ -156,11 +156,11 @@ def test_an_approved_submission_publishes_the_statement_but_not_the_people(con):
 
 def api_urls(client, cur) -> list[str]:
     """Every GET the OpenAPI description lists, for MX0081, its member and its plan: JSON, CSV and Spanish
-    forms, the feeds over all their history, the badge; plus the cases."""
+    forms, the feeds over all their history, the badge, the cases."""
     member, plan = cur.execute("select member_code, action_plan_id from commitment where commitment_id = ?",
                                [COMMITMENT]).fetchone()
-    ids = {"commitment_id": COMMITMENT, "member_code": member, "action_plan_id": plan}
-    urls = ["/api/v1/cases", "/api/v1/cases/MX-RP-2018", "/api/v1/commitments?limit=1000", "/api/v1/"]
+    ids = {"commitment_id": COMMITMENT, "member_code": member, "action_plan_id": plan, "case_id": "MX-RP-2018"}
+    urls = ["/api/v1/commitments?limit=1000", "/api/v1/"]
     for path, operations in client.get("/api/v1/openapi.json").json()["paths"].items():
         if "get" not in operations:
             continue
@@ -190,7 +190,7 @@ def test_no_api_response_holds_pending_text(bundled_copy, app_client):
         assert held == 1  # the marker is in the database, pending
         assert {"/feeds/commitment/MX0081.atom?since=2000-01-01", "/api/v1/commitments/MX0081?lang=es",
                 "/api/v1/commitments.csv", "/badge/MX0081.svg",
-                "/feeds/watchlist.atom?since=2000-01-01&lang=es"} <= set(urls)
+                "/feeds/watchlist.atom?since=2000-01-01&lang=es", "/api/v1/cases/MX-RP-2018"} <= set(urls)
         for url in urls:
             response = client.get(url)
             assert response.status == 200, url

@@ -32,6 +32,9 @@ ENDPOINTS = (
     Endpoint(f"{paths.API}/members", "members", ("lang",), "MemberList", csv=True, example=f"{paths.API}/members"),
     Endpoint(f"{paths.API}/watchlist", "watchlist", ("lang",), "Watchlist", csv=True,
              example=f"{paths.API}/watchlist"),
+    Endpoint(f"{paths.API}/cases", "cases", ("lang",), "CaseList", example=f"{paths.API}/cases"),
+    Endpoint(f"{paths.API}/cases/{{case_id}}", "case", ("lang",), "CaseDetail",
+             example=f"{paths.API}/cases/MX-RP-2018"),
     Endpoint("/feeds/commitment/{commitment_id}.atom", "feed_commitment", ("lang", "since"), None,
              media="application/atom+xml", example="/feeds/commitment/MX0081.atom"),
     Endpoint("/feeds/member/{member_code}.atom", "feed_member", ("lang", "since"), None,
@@ -60,7 +63,7 @@ PARAM_HELP = {
 
 
 def _type(field: str) -> dict:
-    if field in ("policy_areas", "evidence_urls", "tags"):
+    if field in ("policy_areas", "evidence_urls", "tags", "review_dates", "links"):
         return {"type": "array", "items": {"type": "string"}}
     if field == "loaded_at":
         return {"type": ["string", "null"], "format": "date-time"}
@@ -72,7 +75,7 @@ def _type(field: str) -> dict:
         return {"type": ["boolean", "null"]}
     if field.startswith(("count_", "days_")) or field in ("seq", "milestone_seq", "plan_number", "source_row",
                                                           "submission_year", "end_year", "total", "limit", "offset",
-                                                          "final_status"):
+                                                          "final_status", "request_no", "review_cadence_days"):
         return {"type": ["integer", "null"]}
     if field == "percent_complete":
         return {"type": ["number", "null"]}
@@ -113,6 +116,10 @@ def schemas() -> dict:
             records.LINK_FIELDS, status_code={"type": ["integer", "null"]}),  # HTTP, not a milestone's status
         "Plan": _object(records.PLAN_FIELDS), "PlanList": _list("Plan"),
         "Member": _object(records.MEMBER_FIELDS), "MemberList": _list("Member"),
+        "Case": _object(records.CASE_LIST_FIELDS), "CaseList": _list("Case"),
+        "CaseDetail": _object(records.CASE_FIELDS, page_url=_type("page_url"), as_of=_type("as_of"),
+                              requests=_ref("Request"), follow_ups=_ref("FollowUp")),
+        "Request": _object(records.REQUEST_FIELDS), "FollowUp": _object(records.FOLLOW_UP_FIELDS),
         "Watchlist": _list("Commitment", as_of={"type": "string", "format": "date"},
                            feed_url={"type": "string", "format": "uri"}),
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {

@@ -61,6 +61,15 @@ PLAN_FIELDS = ("action_plan_id", "member_code", "member_name", "plan_number", "t
                "start_date", "end_date", "source_url", "count_commitments", "feed_url", "commitments_url")
 MEMBER_FIELDS = ("member_code", "name", "member_type", "region", "count_plans", "count_commitments", "feed_url",
                  "commitments_url")
+CASE_FIELDS = ("case_id", "member_code", "case_kind", "title", "title_es", "filed_date", "filed_by", "review_dates",
+               "resolution_date", "resolution_body", "resolution_url", "summary_en", "summary_es", "status",
+               "source_url", "notes")
+CASE_LIST_FIELDS = (*CASE_FIELDS, "count_requests", "case_url", "page_url")
+REQUEST_FIELDS = ("request_id", "request_no", "request_kind", "asked_of", "summary_en", "summary_es", "commitment_id",
+                  "commitment_url", "member_code", "action_plan_id", "review_cadence_days", "last_follow_up_date",
+                  "count_follow_ups", "days_since_follow_up", "is_follow_up_overdue")
+FOLLOW_UP_FIELDS = ("follow_up_id", "request_id", "follow_up_date", "date_raw", "date_precision", "kind", "actor",
+                    "action_en", "action_es", "outcome", "links", "source_url")
 
 
 _SLOT = "ID-SLOT-0"  # a valid id that URL encoding leaves as it is: where Links.page_urls puts each id
@@ -430,7 +439,7 @@ def cases(cur, links: Links) -> dict:
     for c in items:
         c["case_url"] = links.api_url(f"{paths.API}/cases/{c['case_id']}")
         c["page_url"] = links.case_url(c["case_id"])
-    return {"count": len(items), "items": items}
+    return {"count": len(items), "items": [_only(c, CASE_LIST_FIELDS) for c in items]}
 
 
 def case_detail(cur, case_id: str, links: Links, today: date) -> dict | None:
@@ -441,8 +450,13 @@ def case_detail(cur, case_id: str, links: Links, today: date) -> dict | None:
         return None
     requests = rows(queries.case_requests(cur, case_id, today))
     for r in requests:
-        if r.get("commitment_id"):
-            r["commitment_url"] = links.api_url(paths.commitment(r["commitment_id"]))
-    return {**{k: value(v) for k, v in found.items() if k not in ("source_id", "source_sheet", "source_row")},
+        r["commitment_url"] = links.api_url(paths.commitment(r["commitment_id"])) if r.get("commitment_id") else None
+    return {**_only({k: value(v) for k, v in found.items()}, CASE_FIELDS),
             "page_url": links.case_url(case_id), "as_of": today.isoformat(),
-            "requests": requests, "follow_ups": rows(queries.follow_ups(cur, case_id))}
+            "requests": [_only(r, REQUEST_FIELDS) for r in requests],
+            "follow_ups": [_only(f, FOLLOW_UP_FIELDS) for f in rows(queries.follow_ups(cur, case_id))]}
+
+
+def _only(record: dict, fields: tuple[str, ...]) -> dict:
+    """The documented fields, in their order (the OpenAPI description lists exactly these)."""
+    return {f: record.get(f) for f in fields}

@@ -311,11 +311,22 @@ def test_openapi_and_index_list_every_endpoint(client):
     json.dumps(spec)
 
 
+def test_the_cases_answer_exactly_what_the_description_says(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    listed = client.get("/api/v1/cases").json()["items"][0]
+    case = client.get("/api/v1/cases/MX-RP-2018").json()
+    assert set(listed) == set(schemas["Case"]["properties"])
+    assert set(case) == set(schemas["CaseDetail"]["properties"])
+    assert set(case["requests"][0]) == set(schemas["Request"]["properties"])
+    assert set(case["follow_ups"][0]) == set(schemas["FollowUp"]["properties"])
+    assert "source_id" not in listed and "source_row" not in case["requests"][0]  # provenance stays inside
+
+
 def test_every_field_is_documented():
     text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     fields = {*records.COMMITMENT_FIELDS, *records.RATING_FIELDS, *records.MILESTONE_FIELDS,
               *records.STATEMENT_FIELDS, *records.EVENT_FIELDS, *records.SOURCE_FIELDS, *records.PLAN_FIELDS,
-              *records.MEMBER_FIELDS}
+              *records.MEMBER_FIELDS, *records.CASE_LIST_FIELDS, *records.REQUEST_FIELDS, *records.FOLLOW_UP_FIELDS}
     assert sorted(f for f in fields if f"`{f}`" not in text) == []
 
 
