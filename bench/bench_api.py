@@ -37,6 +37,7 @@ import duckdb
 import uvicorn
 from starlette.applications import Starlette
 
+from bench import bench_load
 from monitor import queries, seed
 from monitor.api import feeds, records
 from monitor.export.pack import changes_since
@@ -279,11 +280,7 @@ def load(path: Path, clients: int, seconds: float, cache_mb: str) -> dict:
                 "error_examples": errors[:5], "rps": len(latencies) / elapsed, "p50_ms": _p(latencies, 50),
                 "p95_ms": _p(latencies, 95), "cache_mb": cache_mb}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        bench_load.stop(proc)
         log.close()
 
 
@@ -332,11 +329,7 @@ def imports(path: Path, runs: int) -> dict:
                 subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, check=True)
                 times.append((time.perf_counter() - t) * 1000)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        bench_load.stop(proc)
         log.close()
     counts = []
     for db in (local, served):
