@@ -402,18 +402,18 @@ def _event(r: dict) -> dict:
 
 
 def plans(cur, links: Links) -> dict:
-    frame = queries.plans(cur)
-    frame["feed_url"] = _key_urls(frame["action_plan_id"], lambda k: links.feed_url("plan", k))
-    frame["commitments_url"] = links.api_url(f"{paths.API}/commitments?plan=") + frame["action_plan_id"]
-    items = rows(frame[list(PLAN_FIELDS)])
-    return {"count": len(items), "items": items}
+    return _scopes(queries.plans(cur), "action_plan_id", "plan", PLAN_FIELDS, links)
 
 
 def members(cur, links: Links) -> dict:
-    frame = queries.members(cur)
-    frame["feed_url"] = _key_urls(frame["member_code"], lambda k: links.feed_url("member", k))
-    frame["commitments_url"] = links.api_url(f"{paths.API}/commitments?member=") + frame["member_code"]
-    items = rows(frame[list(MEMBER_FIELDS)])
+    return _scopes(queries.members(cur), "member_code", "member", MEMBER_FIELDS, links)
+
+
+def _scopes(frame: pd.DataFrame, key: str, kind: str, fields: tuple[str, ...], links: Links) -> dict:
+    """Plans or members, each with its feed and its commitments (`?plan=` / `?member=`, the overview's filter)."""
+    frame["feed_url"] = _key_urls(frame[key], lambda k: links.feed_url(kind, k))
+    frame["commitments_url"] = links.api_url(f"{paths.API}/commitments?{kind}=") + frame[key]
+    items = rows(frame[list(fields)])
     return {"count": len(items), "items": items}
 
 
