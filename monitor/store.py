@@ -620,11 +620,17 @@ def record_in_app_source(con, principal: Principal, name: str, note: str | None 
     return sha
 
 
-def put_progress(con, row: dict) -> None:
-    """Insert or replace one progress_update row (every column given)."""
+def put_progress(con, row: dict, *, replaces: bool) -> None:
+    """Insert one progress_update row (every column given), or update the stored row of its update_id when
+    `replaces` (the caller has read it): a plain insert skips the conflict check `insert or replace` pays."""
     columns = list(row)
-    con.execute(f"insert or replace into progress_update ({', '.join(columns)}) "
-                f"values ({', '.join('?' for _ in columns)})", [row[c] for c in columns])
+    if replaces:
+        others = [c for c in columns if c != "update_id"]
+        con.execute(f"update progress_update set {', '.join(f'{c} = ?' for c in others)} where update_id = ?",
+                    [row[c] for c in others] + [row["update_id"]])
+    else:
+        con.execute(f"insert into progress_update ({', '.join(columns)}) values ({', '.join('?' for _ in columns)})",
+                    [row[c] for c in columns])
 
 
 def insert_watch(con, row: dict) -> None:
@@ -738,6 +744,29 @@ def record_roles_reload(principal: Principal, con, roles: auth.RoleMap) -> int |
 
 
 # --- the read-side tables ---------------------------------------------------------------------------------
+
+# mart_commitment's columns that progress statements alone decide (mart_commitment_progress_rows), and its current
+# status, which weighs the latest statement against the IRM's rating the row already holds (irm_is_current)
+PROGRESS_COLUMNS = ("gov_status", "gov_status_date", "cso_status", "cso_status_date", "su_status", "su_status_date",
+                    "last_update_date", "count_updates", "assessors_disagree")
+CURRENT_STATUS = {"current_status": ("m.irm_completion", "p.latest_status"),
+                  "current_status_date": ("m.irm_completion_date", "p.latest_status_date"),
+                  "current_status_assessor": ("'irm'", "p.latest_status_assessor")}
+
+
+def refresh_progress_for(con, commitment_ids) -> None:
+    """After new progress statements about these commitments: update the mart_commitment columns statements
+    decide, in the caller's transaction. A statement moves nothing else in the row (its IRM ratings, milestones,
+    watch), so this reads the progress rows alone: about a third of refreshing the whole row (refresh_marts_for)."""
+    ids = sorted({str(c) for c in commitment_ids})
+    if not ids:
+        return
+    irm = "irm_is_current(m.irm_completion, m.irm_completion_date, p.latest_status_date)"
+    assignments = [f"{c} = p.{c}" for c in PROGRESS_COLUMNS] + [
+        f"{c} = case when {irm} then {if_irm} else {if_not} end" for c, (if_irm, if_not) in CURRENT_STATUS.items()]
+    con.execute(f"update mart_commitment m set {', '.join(assignments)} "
+                "from mart_commitment_progress_rows(?::text[]) p where m.commitment_id = p.commitment_id", [ids])
+
 
 def refresh_marts_for(con, commitment_ids, marts: tuple[str, ...] = db.MARTS) -> None:
     """Refresh the mart rows of these commitments only (an in-app change touches one): delete them and

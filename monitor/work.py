@@ -224,8 +224,8 @@ def record_progress(principal: Principal, con, commitment_id: str, *, period: st
         name = f"progress {s.commitment_id} {s.period} (in app)"
         source_id = store.record_in_app_source(con, principal, name)
         row, stored = _progress_row(con, s, assessor="support_unit", assessor_name=None, source_id=source_id)
-        store.put_progress(con, row)
-        store.refresh_marts_for(con, [s.commitment_id], db.COMMITMENT_MARTS)
+        store.put_progress(con, row, replaces=stored is not None)
+        store.refresh_progress_for(con, [s.commitment_id])
         before, after = audit.changed_fields(stored and _content(stored), _content(row))
         store.append_audit(con, principal, "record_progress", entity_table="progress_update",
                            entity_id=row["update_id"], commitment_id=s.commitment_id, before=before, after=after,
@@ -316,10 +316,10 @@ def approve_submission(principal: Principal, con, submission_id: str, note: str 
         source_id = store.record_in_app_source(con, principal, name)
         progress, stored = _progress_row(con, s, assessor="civil_society", assessor_name=row["organisation"],
                                          source_id=source_id, submission_id=submission_id)
-        store.put_progress(con, progress)
+        store.put_progress(con, progress, replaces=stored is not None)
         store.decide_submission(con, submission_id, "approved", principal.actor, update_id=progress["update_id"])
         store.insert_review(con, submission_id, "approved", principal.actor, note)
-        store.refresh_marts_for(con, [s.commitment_id], db.COMMITMENT_MARTS)
+        store.refresh_progress_for(con, [s.commitment_id])
         before, after = audit.changed_fields(stored and _content(stored), _content(progress))
         store.append_audit(con, principal, "approve_submission", entity_table="progress_update",
                            entity_id=progress["update_id"], commitment_id=s.commitment_id, before=before,

@@ -21,6 +21,69 @@ from milestone m
 left join latest l on l.milestone_id = m.milestone_id and l.rn = 1
 where ids is null or list_contains(ids, m.commitment_id);
 
+-- What progress statements say about each commitment: every assessor's latest status, the most recent of
+-- them, whether assessors disagree, the last update. The IRM's rating joins in mart_commitment_rows, so an in-app
+-- statement refreshes these columns alone (store.refresh_progress_for) and leaves the rest of the row as it is.
+create or replace macro mart_commitment_progress_rows(ids) as table
+with progress as (
+    select commitment_id, assessor, status_code, period_end,
+           row_number() over (partition by commitment_id, assessor
+                              order by period_end desc nulls last, period desc) as rn
+    from progress_update
+    where subject_type = 'commitment' and status_code is not null
+      and (ids is null or list_contains(ids, commitment_id))
+),
+by_assessor as (
+    select commitment_id,
+           max(status_code) filter (where assessor = 'government') as gov_status,
+           max(period_end) filter (where assessor = 'government') as gov_status_date,
+           max(status_code) filter (where assessor = 'civil_society') as cso_status,
+           max(period_end) filter (where assessor = 'civil_society') as cso_status_date,
+           max(status_code) filter (where assessor = 'support_unit') as su_status,
+           max(period_end) filter (where assessor = 'support_unit') as su_status_date,
+           -- the most recent dated status wins; on a tie the more independent assessor
+           arg_max(status_code, struct_pack(d := coalesce(period_end, date '0001-01-01'),
+                   p := case assessor when 'support_unit' then 2 when 'civil_society' then 1 else 0 end))
+               as latest_status,
+           max(period_end) as latest_status_date,
+           arg_max(assessor, struct_pack(d := coalesce(period_end, date '0001-01-01'),
+                   p := case assessor when 'support_unit' then 2 when 'civil_society' then 1 else 0 end))
+               as latest_status_assessor
+    from progress
+    where rn = 1
+    group by commitment_id
+),
+-- assessors disagree when their statements about the same subject (the commitment, or one milestone)
+-- and the same period give different statuses; statements about different things never disagree
+disagreements as (
+    select distinct commitment_id
+    from progress_update
+    where status_code is not null and (ids is null or list_contains(ids, commitment_id))
+    group by commitment_id, subject_type, subject_id, period
+    having count(distinct status_code) > 1
+),
+last_update as (
+    select commitment_id, max(period_end) as last_update_date, count(*) as count_updates
+    from progress_update
+    where ids is null or list_contains(ids, commitment_id)
+    group by commitment_id
+)
+select c.commitment_id, a.gov_status, a.gov_status_date, a.cso_status, a.cso_status_date, a.su_status,
+       a.su_status_date, a.latest_status, a.latest_status_date, a.latest_status_assessor,
+       d.commitment_id is not null as assessors_disagree,
+       u.last_update_date, coalesce(u.count_updates, 0) as count_updates
+from commitment c
+left join by_assessor a on a.commitment_id = c.commitment_id
+left join disagreements d on d.commitment_id = c.commitment_id
+left join last_update u on u.commitment_id = c.commitment_id
+where ids is null or list_contains(ids, c.commitment_id);
+
+-- The IRM's completion rating is the current status when it is at least as recent as the latest progress
+-- statement (on the same date the IRM, the most independent assessor, wins); each of the current status's three
+-- columns picks its side with this test, in mart_commitment_rows and in store.refresh_progress_for alike.
+create or replace macro irm_is_current(irm_status, irm_date, latest_date) as
+    irm_status is not null and coalesce(irm_date, date '0001-01-01') >= coalesce(latest_date, date '0001-01-01');
+
 create or replace macro mart_commitment_rows(ids) as table
 with irm as (
     select subject_id as commitment_id, indicator, value_code, band, scale_id, as_of, report, qualifier,
@@ -45,54 +108,6 @@ irm_best as (
            count(*) filter (where indicator in ('early_results', 'did_it_open_government', 'completion')
                             and value_code is not null) as count_irm_results
     from irm
-    group by commitment_id
-),
-progress as (
-    select commitment_id, assessor, status_code, period_end,
-           row_number() over (partition by commitment_id, assessor
-                              order by period_end desc nulls last, period desc) as rn
-    from progress_update
-    where subject_type = 'commitment' and status_code is not null
-      and (ids is null or list_contains(ids, commitment_id))
-),
--- the latest status of each assessor (the IRM's is its best completion rating)
-statuses as (
-    select commitment_id, assessor, status_code, period_end as status_date from progress where rn = 1
-    union all
-    select commitment_id, 'irm', irm_completion, irm_completion_date from irm_best where irm_completion is not null
-),
-by_assessor as (
-    select commitment_id,
-           max(status_code) filter (where assessor = 'government') as gov_status,
-           max(status_date) filter (where assessor = 'government') as gov_status_date,
-           max(status_code) filter (where assessor = 'civil_society') as cso_status,
-           max(status_date) filter (where assessor = 'civil_society') as cso_status_date,
-           max(status_code) filter (where assessor = 'support_unit') as su_status,
-           max(status_date) filter (where assessor = 'support_unit') as su_status_date,
-           -- the most recent dated status wins; on a tie the more independent assessor
-           arg_max(status_code, struct_pack(d := coalesce(status_date, date '0001-01-01'),
-                   p := case assessor when 'irm' then 3 when 'support_unit' then 2
-                                      when 'civil_society' then 1 else 0 end)) as current_status,
-           max(status_date) as current_status_date,
-           arg_max(assessor, struct_pack(d := coalesce(status_date, date '0001-01-01'),
-                   p := case assessor when 'irm' then 3 when 'support_unit' then 2
-                                      when 'civil_society' then 1 else 0 end)) as current_status_assessor
-    from statuses
-    group by commitment_id
-),
--- assessors disagree when their statements about the same subject (the commitment, or one milestone)
--- and the same period give different statuses; statements about different things never disagree
-disagreements as (
-    select distinct commitment_id
-    from progress_update
-    where status_code is not null and (ids is null or list_contains(ids, commitment_id))
-    group by commitment_id, subject_type, subject_id, period
-    having count(distinct status_code) > 1
-),
-last_update as (
-    select commitment_id, max(period_end) as last_update_date, count(*) as count_updates
-    from progress_update
-    where ids is null or list_contains(ids, commitment_id)
     group by commitment_id
 ),
 milestones as (
@@ -121,26 +136,27 @@ select c.commitment_id, c.member_code, mb.name as member_name, mb.region, mb.mem
        w.since as watched_since,
        i.irm_completion, i.irm_completion_date, i.results_band, i.ambition_band,
        coalesce(i.is_starred, false) as is_starred, coalesce(i.count_irm_results, 0) as count_irm_results,
-       a.gov_status, a.gov_status_date, a.cso_status, a.cso_status_date, a.su_status, a.su_status_date,
-       u.last_update_date, coalesce(u.count_updates, 0) as count_updates,
+       pr.gov_status, pr.gov_status_date, pr.cso_status, pr.cso_status_date, pr.su_status, pr.su_status_date,
+       pr.last_update_date, pr.count_updates,
        coalesce(ms.count_milestones, 0) as count_milestones,
        coalesce(ms.count_milestones_closed, 0) as count_milestones_closed,
        coalesce(ms.count_milestones_with_status, 0) as count_milestones_with_status,
        coalesce(ms.open_due_dates, []::date[]) as open_due_dates,
        coalesce(ms.due_dates, []::date[]) as due_dates,
-       a.current_status,
-       case when a.current_status is not null then a.current_status_date end as current_status_date,
-       a.current_status_assessor,
-       d.commitment_id is not null as assessors_disagree
+       case when irm_is_current(i.irm_completion, i.irm_completion_date, pr.latest_status_date)
+            then i.irm_completion else pr.latest_status end as current_status,
+       case when irm_is_current(i.irm_completion, i.irm_completion_date, pr.latest_status_date)
+            then i.irm_completion_date else pr.latest_status_date end as current_status_date,
+       case when irm_is_current(i.irm_completion, i.irm_completion_date, pr.latest_status_date)
+            then 'irm' else pr.latest_status_assessor end as current_status_assessor,
+       pr.assessors_disagree
 from commitment c
 left join member mb on mb.member_code = c.member_code
 left join action_plan p on p.action_plan_id = c.action_plan_id
 left join (select * from watchlist where list_name = 'priority' and (ids is null or list_contains(ids, commitment_id))) w
        on w.commitment_id = c.commitment_id
 left join irm_best i on i.commitment_id = c.commitment_id
-left join by_assessor a on a.commitment_id = c.commitment_id
-left join disagreements d on d.commitment_id = c.commitment_id
-left join last_update u on u.commitment_id = c.commitment_id
+left join mart_commitment_progress_rows(ids) pr on pr.commitment_id = c.commitment_id
 left join milestones ms on ms.commitment_id = c.commitment_id
 left join tags t on t.commitment_id = c.commitment_id
 where ids is null or list_contains(ids, c.commitment_id);

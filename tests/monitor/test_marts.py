@@ -1,11 +1,15 @@
 """The per-commitment mart refresh of in-app writes leaves exactly the rows a full rebuild gives."""
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from people import CSO, STAFF
 
-from monitor import db, work
+from loaders.batch import Batch, SourceInfo
+from monitor import db, store, work
+from tests.monitor.test_store import plan_batch
 
 
 def marts(con) -> dict[str, pd.DataFrame]:
@@ -47,3 +51,30 @@ def test_partial_refresh_equals_a_full_rebuild(bundled_con, write):
     for mart in db.MARTS:
         pd.testing.assert_frame_equal(partial[mart], full[mart], obj=mart)
     assert any(not before[m].equals(full[m]) for m in db.MARTS), "the write changed no mart row: a vacuous case"
+
+
+
+def _current(con) -> tuple:
+    return con.execute("""select current_status, current_status_date, current_status_assessor, su_status
+                          from mart_commitment where commitment_id = 'XX0001'""").fetchone()
+
+
+def test_a_statement_becomes_the_current_status_only_when_more_recent_than_the_irm_rating(tmp_path):
+    """On the IRM rating's own date the IRM (the most independent assessor) stays current; a later Support Unit
+    statement takes over. After each write the row equals what a full rebuild gives."""
+    con = db.open_prepared(tmp_path / "m.duckdb")
+    store.apply_batch(STAFF, con, plan_batch("a" * 64))
+    rated, later = date(2021, 6, 30), date(2021, 7, 1)
+    batch = Batch(SourceInfo("irm.csv", "b" * 64, 10, "irm_ratings"))
+    batch.tables["assessment"] = pd.DataFrame([{
+        "assessment_id": "a1", "subject_type": "commitment", "subject_id": "XX0001", "indicator": "completion",
+        "assessor": "irm", "value_code": "substantial", "as_of": rated, "source_row": 2}])
+    store.apply_batch(STAFF, con, batch)
+    for period, expected in ((rated, ("substantial", rated, "irm", "limited")),
+                             (later, ("limited", later, "support_unit", "limited"))):
+        work.record_progress(STAFF, con, "XX0001", period=period, status="Limited")
+        assert _current(con) == expected
+        with db.transaction(con):
+            db.refresh_marts(con)
+        assert _current(con) == expected
+    con.close()
