@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             load_before = os.getloadavg()[0]
             time_writes(con, 3, first_day=2000)  # warm-up
             audited, bare = time_writes(con, args.runs)
-            row = time_other_refresh(con, max(args.runs // 3, 3), first_day=4000,
+            row = time_other_refresh(con, max(args.runs // 3, 3), first_day=2600,
                                      refresh=lambda c, ids: store.refresh_marts_for(c, ids, db.COMMITMENT_MARTS))
             full = time_other_refresh(con, max(args.runs // 3, 3), first_day=3000,
                                       refresh=lambda c, ids: db.refresh_marts(c))
