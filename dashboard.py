@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from webui import data, filters, first_run, pages, signin
+from webui import data, filters, first_run, identity, pages, signin
 from webui.language import language_switch, tr
 
 # a file, not a ":material/..." icon: Streamlit fetches those favicons from Google's servers, which fails offline
@@ -17,6 +17,7 @@ st.set_page_config(page_title=tr("app.title"), page_icon=Path(__file__).parent /
 language_switch()
 first_run.ensure_database()
 data.start_run()
+identity.start_run()
 page = pages.navigation()
 filters.visit(page.url_path)
 signin.sidebar()

@@ -298,9 +298,9 @@ def evidence(data: pd.DataFrame) -> None:
         st.info(tr("empty.evidence"))
         return
     dead = dead_links([u for _, line in lines for u in web_urls(line)])
-    for period, line in lines:
-        marks = "".join(dead_mark(u) for u in web_urls(line) if u in dead)
-        st.markdown(f"- {md(period)}: {md_link(line)}{marks}")
+    marks = ["".join(dead_mark(u) for u in web_urls(line) if u in dead) for _, line in lines]
+    # one list, one element: a page pays for each element it sends
+    st.markdown("\n".join(f"- {md(period)}: {md_link(line)}{mark}" for (period, line), mark in zip(lines, marks)))
 
 
 def dead_links(urls: list[str]) -> set[str]:
@@ -376,7 +376,8 @@ if commitment_id is None:
     st.title(tr("nav.commitment"))
     st.info(tr("empty.database"))
     st.stop()
-if read("commitment", commitment_id) is None:
+commitment = read("commitment", commitment_id)
+if commitment is None:
     st.title(tr("nav.commitment"))
     st.warning(tr("commitment.not_found", id=commitment_id))
     st.stop()
@@ -388,4 +389,4 @@ dated = history(commitment_id)
 if dated is not None:
     download_table(dated, f"{commitment_id}_events", key="dl_events")
 sources(commitment_id)
-commitment_work(plain(read("commitment", commitment_id)))
+commitment_work(plain(commitment))

@@ -68,6 +68,12 @@ def md(text) -> str:
     return "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in str(text))
 
 
+def small(text: str) -> str:
+    """Markdown `text` looking like a caption, to share one element with other lines (a page pays for each element
+    it sends). `text` must not hold an unescaped "]": catalogue text, or imported text through md()."""
+    return f":small[:gray[{text}]]"
+
+
 def md_link(text: str) -> str:
     """`text` as a markdown link when it is one web address (vocabulary.links), else as text that says it is not."""
     address = text.strip()

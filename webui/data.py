@@ -62,12 +62,18 @@ def data_version() -> str:
     return st.session_state.get(VERSION) or start_run()
 
 
-# Cache keys are the arguments' repr: Streamlit's own hashing walks a Filters field by field, type checks and all,
-# and cost more than the cached reads themselves. The arguments are plain values (Filters is a frozen dataclass of
-# strings and tuples), so their repr names them exactly; they travel unhashed, as underscore parameters.
+# Cache keys are one string, the repr of what the answer depends on, passed by keyword: Streamlit's own hashing walks
+# a Filters field by field, type checks and all, and for each positional argument reads the function's signature
+# again (inspect.signature); together they cost more than the cached reads themselves. The arguments are plain
+# values (Filters is a frozen dataclass of strings and tuples), so their repr names them exactly; they travel
+# unhashed, as underscore parameters.
+def _key(*parts) -> str:
+    return repr(parts)
+
+
 @st.cache_data(ttl="10m", show_spinner=False, max_entries=500, max_size=CACHE_LIMIT)
-def _cached(path: str, version: str, today: date, name: str, key: str, _args: tuple, _kwargs: dict):
-    function = getattr(queries, name)
+def _cached(key: str, _name: str, _args: tuple, _kwargs: dict):
+    function = getattr(queries, _name)
     with cursor() as cur:
         return function(cur, *_args, **_kwargs)
 
@@ -76,13 +82,12 @@ def read(name: str, *args, **kwargs):
     """Run monitor.queries.<name>(cursor, *args) through a cache keyed by database, data version and day."""
     if name.startswith("_") or not callable(getattr(queries, name, None)):
         raise ValueError(f"unknown query {name!r}")
-    return _cached(str(config.db_path()), data_version(), date.today(), name, repr((args, sorted(kwargs.items()))),
-                   args, kwargs)
+    key = _key(str(config.db_path()), data_version(), date.today(), name, args, sorted(kwargs.items()))
+    return _cached(key=key, _name=name, _args=args, _kwargs=kwargs)
 
 
 @st.cache_data(ttl="10m", show_spinner=False, max_entries=500, max_size=CACHE_LIMIT)
-def _drawn(section: tuple, path: str, version: str, today: date, language: str, key: str, _args: tuple,
-           _kwargs: dict, _draw):
+def _drawn(key: str, _args: tuple, _kwargs: dict, _draw):
     return _draw(*_args, **_kwargs)
 
 
@@ -95,8 +100,8 @@ def view(draw):
 
     @functools.wraps(draw)
     def drawn(*args, **kwargs):
-        return _drawn(section, str(config.db_path()), data_version(), date.today(), lang(),
-                      repr((args, sorted(kwargs.items()))), args, kwargs, draw)
+        key = _key(section, str(config.db_path()), data_version(), date.today(), lang(), args, sorted(kwargs.items()))
+        return _drawn(key=key, _args=args, _kwargs=kwargs, _draw=draw)
 
     return drawn
 
@@ -129,14 +134,16 @@ def as_date(value):
 
 
 @st.cache_data(ttl="10m", show_spinner=False, max_entries=100)
-def _changes(path: str, version: str, today: date, language: str, key: str, _scope: Filters, _since: date):
+def _changes(key: str, _scope: Filters, _since: date, _today: date, _language: str):
     from monitor.export.pack import changes_since  # the pack's own rule; openpyxl loads only when asked
 
     with cursor() as cur:
-        table = changes_since(cur, _scope, _since, today, language)
+        table = changes_since(cur, _scope, _since, _today, _language)
     return table.frame, [name for name, kind in table.kinds.items() if kind == "url"]
 
 
 def changes(scope: Filters, since: date) -> tuple[pd.DataFrame, list[str]]:
     """The meeting pack's Changes sheet for `scope` since `since`, in the reader's language: (rows, link columns)."""
-    return _changes(str(config.db_path()), data_version(), date.today(), lang(), repr((scope, since)), scope, since)
+    today, language = date.today(), lang()
+    key = _key(str(config.db_path()), data_version(), today, language, scope, since)
+    return _changes(key=key, _scope=scope, _since=since, _today=today, _language=language)

@@ -62,10 +62,30 @@ def _roles_as_of(path: str, stamp: int | None) -> auth.RoleMap:
     return roles
 
 
-def mode() -> str:
+WHO = "_who"  # session state: (identity mode, acting Principal) of this run, decided at its start (start_run)
+
+
+def start_run() -> auth.Principal:
+    """Decide who is acting, once at the start of every run (the entry point calls this): the navigation, the sidebar,
+    the page and its writes then speak for the same person, and st.user, the secrets and the roles file are read
+    once a run rather than at each question (three times a run cost a warm page 3 ms). Returns the Principal."""
+    how = _mode()
+    person = auth.principal_from_user(user(), _roles(), how)
+    st.session_state[WHO] = (how, person)
+    return person
+
+
+def _mode() -> str:
     return auth.identity_mode(oidc_configured=_oidc_configured(),
                               proxy_header_configured=bool(st.get_option("server.trustedUserHeaders")),
                               server_address=st.get_option("server.address"))
+
+
+def mode() -> str:
+    """This run's identity mode (oidc, proxy, local_owner, read_only)."""
+    if WHO not in st.session_state:
+        start_run()
+    return st.session_state[WHO][0]
 
 
 def user() -> dict:
@@ -74,5 +94,7 @@ def user() -> dict:
 
 
 def principal() -> auth.Principal:
-    """The acting person of this session; public unless an identity source says otherwise."""
-    return auth.principal_from_user(user(), _roles(), mode())
+    """The acting person of this run; public unless an identity source says otherwise."""
+    if WHO not in st.session_state:
+        start_run()
+    return st.session_state[WHO][1]

@@ -5,13 +5,15 @@ The URLs come from monitor.api.paths (the same registry the routes use); the API
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import urlsplit
 
 import streamlit as st
 
 from monitor.api import paths
 from webui import pages
-from webui.components import md
+from webui.components import md, small
+from webui.data import view
 from webui.language import lang, tr
 
 FEED_LABEL = {"commitment": "api.link.feed", "member": "api.link.member_feed", "plan": "api.link.plan_feed",
@@ -24,9 +26,13 @@ def origin() -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def feed_link(kind: str, key: str | None = None, container=st) -> None:
+def feed_link(kind: str, key: str | None = None) -> None:
     """A link to the Atom feed of `kind` (commitment, member, plan, watchlist) in the reader's language."""
-    container.markdown(f":material/rss_feed: [{md(tr(FEED_LABEL[kind]))}]({paths.feed(kind, key, lang())})")
+    st.markdown(feed_markdown(kind, key))
+
+
+def feed_markdown(kind: str, key: str | None = None) -> str:
+    return f":material/rss_feed: [{md(tr(FEED_LABEL[kind]))}]({paths.feed(kind, key, lang())})"
 
 
 def scope_feed_links(member: tuple[str, ...], plan: tuple[str, ...]) -> None:
@@ -38,17 +44,27 @@ def scope_feed_links(member: tuple[str, ...], plan: tuple[str, ...]) -> None:
 
 
 def commitment_links(commitment_id: str) -> None:
-    """The commitment's feed, its JSON, and its badge with the snippet that embeds it elsewhere."""
+    """The commitment's feed, its JSON, and its badge with the snippet that embeds it elsewhere: three elements
+    (the page sends each one), drawn once per address and language, then replayed (webui.data.view)."""
+    _links(commitment_id, origin())
+
+
+@view
+def _links(commitment_id: str, base: str) -> None:
     lg = lang()
-    row = st.container(horizontal=True)
-    feed_link("commitment", commitment_id, row)
-    row.markdown(f":material/data_object: [{md(tr('api.link.json'))}]({paths.commitment(commitment_id)})")
     badge = paths.badge(commitment_id, lg)
-    st.markdown(f"![{md(tr('api.link.badge'))} {md(commitment_id)}]({badge})")
+    json_link = f":material/data_object: [{md(tr('api.link.json'))}]({paths.commitment(commitment_id)})"
+    st.markdown(f"{feed_markdown('commitment', commitment_id)} · {json_link}\n\n"
+                f"![{md(tr('api.link.badge'))} {md(commitment_id)}]({badge})")
+    page = base + pages.url("commitment", lg, id=commitment_id)
+    snippet = (f'<a href="{html.escape(page)}"><img src="{html.escape(base + badge)}" '
+               f'alt="{html.escape(tr("api.link.badge"))} {html.escape(commitment_id)}"></a>')
     with st.expander(tr("api.link.embed")):
-        st.caption(tr("api.link.embed_help"))
-        base = origin()
-        page = base + pages.url("commitment", lg, id=commitment_id)
-        st.code(f'<a href="{html.escape(page)}"><img src="{html.escape(base + badge)}" '
-                f'alt="{html.escape(tr("api.link.badge"))} {html.escape(commitment_id)}"></a>', language="html")
-        st.code(f"[![{tr('api.link.badge')} {commitment_id}]({base + badge})]({page})", language="markdown")
+        st.markdown(f"{small(tr('api.link.embed_help'))}\n\n{fenced(snippet, 'html')}\n\n"
+                    + fenced(f"[![{tr('api.link.badge')} {commitment_id}]({base + badge})]({page})", "markdown"))
+
+
+def fenced(code: str, language: str) -> str:
+    """`code` as a markdown code block it cannot close: the fence is longer than any run of backticks in it."""
+    fence = "`" * max(3, 1 + max(map(len, re.findall("`+", code)), default=0))
+    return f"{fence}{language}\n{code}\n{fence}"
