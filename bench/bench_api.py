@@ -176,10 +176,10 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
     ]
 
 
-def bundled(path: Path, runs: int) -> list[dict]:
+def bundled(path: Path, runs: int, only: str = "") -> list[dict]:
     source = ReadOnly(path)
     today = date.today()
-    cases = endpoints(source.con, today)
+    cases = [c for c in endpoints(source.con, today) if only in c[0]]
     rows = []
     with Server(source, 0) as cold, Server(source, 64 * 1024 * 1024) as warm:
         a = http.client.HTTPConnection("127.0.0.1", cold.port, timeout=60)
@@ -200,10 +200,10 @@ def bundled(path: Path, runs: int) -> list[dict]:
     return rows
 
 
-def scaled(path: Path, runs: int) -> list[dict]:
+def scaled(path: Path, runs: int, only: str = "") -> list[dict]:
     source = ReadOnly(path)
     today = date.today()
-    cases = endpoints(source.con, today)
+    cases = [c for c in endpoints(source.con, today) if only in c[0]]
     rows = []
     with Server(source, 0) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
@@ -387,9 +387,10 @@ def markdown(result: dict) -> str:
         for r in result["scaled"]:
             lines.append(f"| {r['endpoint']} | {r['api_median_ms']:.1f} | {r['function_median_ms']:.1f} | "
                          f"{r['ratio']:.2f} | {'pass' if r['pass'] else 'miss'} |")
-    lines += ["", "### 50 concurrent clients against `uvicorn app:app` (bundled data)", "",
-              "| response cache | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms |",
-              "|---|---|---|---|---|---|---|---|"]
+    if result["load"]:
+        lines += ["", "### 50 concurrent clients against `uvicorn app:app` (bundled data)", "",
+                  "| response cache | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms |",
+                  "|---|---|---|---|---|---|---|---|"]
     for r in result["load"]:
         cache = "off" if r["cache_mb"] == "0" else f"{r['cache_mb']} MB"
         lines.append(f"| {cache} | {r['clients']} | {r['seconds']} | "
@@ -427,6 +428,9 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--import-runs", type=int, default=5)
+    ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--skip-imports", action="store_true")
+    ap.add_argument("--only", default="", help="only the endpoints whose name holds this text (while iterating)")
     ap.add_argument("--write-md", action="store_true")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -439,20 +443,23 @@ def main(argv=None) -> int:
                          f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared)",
               "runs": args.runs}
     print("bundled data:", flush=True)
-    result["bundled"] = bundled(db, args.runs)
+    result["bundled"] = bundled(db, args.runs, args.only)
     if not args.skip_scaled and args.scaled_db.exists():
         print(f"scaled database {args.scaled_db}:", flush=True)
         result["scaled_db"] = str(args.scaled_db)
-        result["scaled"] = scaled(args.scaled_db, args.scaled_runs)
-    print(f"{args.clients} clients for {args.seconds:.0f} s against uvicorn app:app:", flush=True)
-    result["load"] = [load(db, args.clients, args.seconds, mb) for mb in ("64", "0")]
+        result["scaled"] = scaled(args.scaled_db, args.scaled_runs, args.only)
+    result["load"] = []
+    if not args.skip_load:
+        print(f"{args.clients} clients for {args.seconds:.0f} s against uvicorn app:app:", flush=True)
+        result["load"] = [load(db, args.clients, args.seconds, mb) for mb in ("64", "0")]
     for r in result["load"]:
         print(f"  cache {r['cache_mb']} MB: {r['requests']} requests, {r['errors']} errors, {r['rps']:.0f}/s, "
               f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms", flush=True)
-    print(f"imports, {args.import_runs} runs:", flush=True)
-    result["imports"] = r = imports(db, args.import_runs)
-    print(f"  CLI {r['cli_median_ms']:.0f} ms, --server {r['api_median_ms']:.0f} ms, ratio {r['ratio']:.2f}, "
-          f"same rows {r['same_rows']}", flush=True)
+    if not args.skip_imports:
+        print(f"imports, {args.import_runs} runs:", flush=True)
+        result["imports"] = r = imports(db, args.import_runs)
+        print(f"  CLI {r['cli_median_ms']:.0f} ms, --server {r['api_median_ms']:.0f} ms, ratio {r['ratio']:.2f}, "
+              f"same rows {r['same_rows']}", flush=True)
     result["load_after"] = os.getloadavg()
     (OUT / "bench_api.json").write_text(json.dumps(result, indent=2, default=str))
     if args.write_md:

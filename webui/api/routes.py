@@ -11,7 +11,6 @@ public.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 import threading
@@ -20,6 +19,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 
+import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -61,7 +61,7 @@ def page_path(key: str, lang: str, **params) -> str:
 
 
 def error(status: int, message: str) -> Response:
-    body = json.dumps({"error": {"status": status, "message": message}}).encode()
+    body = _json({"error": {"status": status, "message": message}})
     return Response(body, status, media_type=JSON_MIME, headers=CORS)
 
 
@@ -277,7 +277,9 @@ def _simple(read: Callable) -> Callable:
 
 
 def _json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=records.value).encode("utf-8")
+    """Compact UTF-8 JSON by orjson (the json module took as long as the query on OGP-scale lists); dates and
+    numpy values go through records.value, so the bytes are the json module's (NaN aside: null, not NaN)."""
+    return orjson.dumps(data, default=records.value, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def guarded(handler: Callable[[Request], Response]) -> Callable[[Request], Response]:
