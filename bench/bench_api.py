@@ -40,7 +40,8 @@ from starlette.applications import Starlette
 from bench import bench_load
 from monitor import queries, seed
 from monitor.api import feeds, records
-from monitor.export.pack import changes_since
+from monitor.export.meeting import change_rows
+from monitor.export.pack import changes_since, read_changes
 from monitor.filters import Filters
 from webui.api import routes
 from webui.api.routes import page_path
@@ -144,6 +145,12 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
     def changes(cur, scope: Filters):
         return changes_since(cur, scope, since, today), queries.commitment_follow_ups(cur, scope, today)
 
+    def commitment_changes(cur):  # the plan's reads, and the change rule on the commitment's rows (feeds.feed_rows)
+        scope = Filters(member=(member,), plan=(plan,))
+        read = [f[f["commitment_id"] == cid] for f in (*read_changes(cur, scope, today),
+                                                        queries.commitment_follow_ups(cur, scope, today))]
+        return queries.commitment(cur, cid), change_rows(since, *read[:5], "en", today)
+
     def detail(cur):
         queries.commitment(cur, cid, today)
         queries.assessments(cur, cid)
@@ -168,7 +175,7 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
         ("members", "/api/v1/members", queries.members),
         ("watchlist", "/api/v1/watchlist", lambda cur: queries.watchlist(cur, today)),
         ("feed (commitment)", f"/feeds/commitment/{cid}.atom",
-         lambda cur: (queries.commitment(cur, cid), changes(cur, Filters(member=(member,), plan=(plan,))))),
+         commitment_changes),
         ("feed (plan)", f"/feeds/plan/{plan}.atom", lambda cur: changes(cur, Filters(plan=(plan,)))),
         ("feed (member)", f"/feeds/member/{member}.atom", lambda cur: changes(cur, Filters(member=(member,)))),
         ("feed (watchlist)", "/feeds/watchlist.atom", lambda cur: changes(cur, Filters(watched=True))),
