@@ -180,6 +180,8 @@ def _iso(values: np.ndarray) -> list[str | None]:
     missing = np.isnat(values)
     day = not (values[~missing].astype("int64") % 86_400_000_000).any()
     text = np.datetime_as_string(values, unit="D" if day else "s").tolist()
+    if day and not missing.any():
+        return text
     return [None if gap else (x if day else x + "Z") for x, gap in zip(text, missing.tolist())]
 
 
