@@ -14,6 +14,7 @@ on the scaled database, and 50 concurrent clients against `uvicorn app:app`.
     .venv/bin/python -m bench.bench_api                     # all three, writes bench/out/bench_api.json
     .venv/bin/python -m bench.bench_api --write-md          # also updates BENCHMARKS.md
     .venv/bin/python -m bench.bench_api --skip-scaled --runs 5   # quick
+    .venv/bin/python -m bench.bench_api --runs 5 --skip-load --skip-imports --only plans   # while iterating
 """
 from __future__ import annotations
 
