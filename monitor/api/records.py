@@ -175,14 +175,13 @@ def _cell(v):
 
 
 def _iso(values: np.ndarray) -> list[str | None]:
-    """datetime64 values as ISO dates when all fall on midnight, else as UTC times (numpy formats them all
-    at once)."""
+    """datetime64 values as ISO dates when all fall on midnight (Arrow casts them, NaT as None), else as UTC
+    times (numpy formats them), a column at once."""
     missing = np.isnat(values)
-    day = not (values[~missing].astype("int64") % 86_400_000_000).any()
-    text = np.datetime_as_string(values, unit="D" if day else "s").tolist()
-    if day and not missing.any():
-        return text
-    return [None if gap else (x if day else x + "Z") for x, gap in zip(text, missing.tolist())]
+    if not (values[~missing].astype("int64") % 86_400_000_000).any():
+        return pa.array(values.astype("datetime64[D]")).cast(pa.string()).to_pylist()
+    text = np.datetime_as_string(values, unit="s").tolist()
+    return [None if gap else x + "Z" for x, gap in zip(text, missing.tolist())]
 
 
 def _date_reason(parsed, raw) -> str | None:
