@@ -134,10 +134,11 @@ class Api:
         self.cursors = cursors or app_cursor
         self.cache = ResponseCache(cache_bytes() if cache_size is None else cache_size)
         self._options: tuple[str, dict] | None = None
+        self._request = threading.local()  # the data version serve() read for this thread's request
 
     def filter_options(self, cur) -> dict:
         """The values filters may take, read once per data version (validation runs on every list request)."""
-        version = queries.data_version(cur)
+        version = getattr(self._request, "version", None) or queries.data_version(cur)
         known = self._options
         if known is None or known[0] != version:
             known = self._options = (version, queries.filter_options(cur))
@@ -154,17 +155,24 @@ class Api:
         links = records.Links(f"{request.url.scheme}://{request.url.netloc}", page_path, lang)
         today = date.today()
         with self.cursors() as cur:
-            # statuses depend on the day as well as the data, links on the origin: all are in the tag
-            key = "|".join((queries.data_version(cur), today.isoformat(), links.base, request.url.path,
-                            str(request.query_params), variant, media))
-            etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
-            headers = {**CORS, "ETag": etag, "Cache-Control": CACHE, "Vary": "Accept"}
-            if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-                return Response(status_code=304, headers=headers)
-            body = self.cache.get(etag)
-            if body is None:
-                body = build(cur, links, params, today)
-                self.cache.put(etag, body)
+            self._request.version = version = queries.data_version(cur)
+            try:
+                return self._answer(request, build, media, cur, links, params, today,
+                                    # statuses depend on the day as well as the data, links on the origin
+                                    "|".join((version, today.isoformat(), links.base, request.url.path,
+                                              str(request.query_params), variant, media)))
+            finally:
+                self._request.version = None
+
+    def _answer(self, request: Request, build: Callable, media: str, cur, links, params, today, key: str) -> Response:
+        etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+        headers = {**CORS, "ETag": etag, "Cache-Control": CACHE, "Vary": "Accept"}
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        body = self.cache.get(etag)
+        if body is None:
+            body = build(cur, links, params, today)
+            self.cache.put(etag, body)
         return Response(body, 200, media_type=media, headers=headers)
 
     def json_or_csv(self, request: Request, suffix: str, build: Callable, items: str = "items") -> Response:
