@@ -14,6 +14,7 @@ on the scaled database, and 50 concurrent clients against `uvicorn app:app`.
     .venv/bin/python -m bench.bench_api                     # all three, writes bench/out/bench_api.json
     .venv/bin/python -m bench.bench_api --write-md          # also updates BENCHMARKS.md
     .venv/bin/python -m bench.bench_api --skip-scaled --runs 5   # quick
+    .venv/bin/python -m bench.bench_api --runs 5 --skip-load --skip-imports --only plans   # while iterating
 """
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ from starlette.applications import Starlette
 from bench import bench_load
 from monitor import queries, seed
 from monitor.api import feeds, records
-from monitor.export.pack import changes_since
+from monitor.export.meeting import change_rows
+from monitor.export.pack import changes_since, read_changes
 from monitor.filters import Filters
 from webui.api import routes
 from webui.api.routes import page_path
@@ -144,6 +146,12 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
     def changes(cur, scope: Filters):
         return changes_since(cur, scope, since, today), queries.commitment_follow_ups(cur, scope, today)
 
+    def commitment_changes(cur):  # the plan's reads, and the change rule on the commitment's rows (feeds.feed_rows)
+        scope = Filters(member=(member,), plan=(plan,))
+        read = [f[f["commitment_id"] == cid] for f in (*read_changes(cur, scope, today),
+                                                        queries.commitment_follow_ups(cur, scope, today))]
+        return queries.commitment(cur, cid), change_rows(since, *read[:5], "en", today)
+
     def detail(cur):
         queries.commitment(cur, cid, today)
         queries.assessments(cur, cid)
@@ -168,7 +176,7 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
         ("members", "/api/v1/members", queries.members),
         ("watchlist", "/api/v1/watchlist", lambda cur: queries.watchlist(cur, today)),
         ("feed (commitment)", f"/feeds/commitment/{cid}.atom",
-         lambda cur: (queries.commitment(cur, cid), changes(cur, Filters(member=(member,), plan=(plan,))))),
+         commitment_changes),
         ("feed (plan)", f"/feeds/plan/{plan}.atom", lambda cur: changes(cur, Filters(plan=(plan,)))),
         ("feed (member)", f"/feeds/member/{member}.atom", lambda cur: changes(cur, Filters(member=(member,)))),
         ("feed (watchlist)", "/feeds/watchlist.atom", lambda cur: changes(cur, Filters(watched=True))),
@@ -176,10 +184,10 @@ def endpoints(con, today: date) -> list[tuple[str, str, object]]:
     ]
 
 
-def bundled(path: Path, runs: int) -> list[dict]:
+def bundled(path: Path, runs: int, only: str = "") -> list[dict]:
     source = ReadOnly(path)
     today = date.today()
-    cases = endpoints(source.con, today)
+    cases = [c for c in endpoints(source.con, today) if only in c[0]]
     rows = []
     with Server(source, 0) as cold, Server(source, 64 * 1024 * 1024) as warm:
         a = http.client.HTTPConnection("127.0.0.1", cold.port, timeout=60)
@@ -200,10 +208,10 @@ def bundled(path: Path, runs: int) -> list[dict]:
     return rows
 
 
-def scaled(path: Path, runs: int) -> list[dict]:
+def scaled(path: Path, runs: int, only: str = "") -> list[dict]:
     source = ReadOnly(path)
     today = date.today()
-    cases = endpoints(source.con, today)
+    cases = [c for c in endpoints(source.con, today) if only in c[0]]
     rows = []
     with Server(source, 0) as server:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
@@ -387,9 +395,10 @@ def markdown(result: dict) -> str:
         for r in result["scaled"]:
             lines.append(f"| {r['endpoint']} | {r['api_median_ms']:.1f} | {r['function_median_ms']:.1f} | "
                          f"{r['ratio']:.2f} | {'pass' if r['pass'] else 'miss'} |")
-    lines += ["", "### 50 concurrent clients against `uvicorn app:app` (bundled data)", "",
-              "| response cache | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms |",
-              "|---|---|---|---|---|---|---|---|"]
+    if result["load"]:
+        lines += ["", "### 50 concurrent clients against `uvicorn app:app` (bundled data)", "",
+                  "| response cache | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms |",
+                  "|---|---|---|---|---|---|---|---|"]
     for r in result["load"]:
         cache = "off" if r["cache_mb"] == "0" else f"{r['cache_mb']} MB"
         lines.append(f"| {cache} | {r['clients']} | {r['seconds']} | "
@@ -427,6 +436,9 @@ def main(argv=None) -> int:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--import-runs", type=int, default=5)
+    ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--skip-imports", action="store_true")
+    ap.add_argument("--only", default="", help="only the endpoints whose name holds this text (while iterating)")
     ap.add_argument("--write-md", action="store_true")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -439,20 +451,23 @@ def main(argv=None) -> int:
                          f"load average {os.getloadavg()[0]:.1f} at the start (the machine is shared)",
               "runs": args.runs}
     print("bundled data:", flush=True)
-    result["bundled"] = bundled(db, args.runs)
+    result["bundled"] = bundled(db, args.runs, args.only)
     if not args.skip_scaled and args.scaled_db.exists():
         print(f"scaled database {args.scaled_db}:", flush=True)
         result["scaled_db"] = str(args.scaled_db)
-        result["scaled"] = scaled(args.scaled_db, args.scaled_runs)
-    print(f"{args.clients} clients for {args.seconds:.0f} s against uvicorn app:app:", flush=True)
-    result["load"] = [load(db, args.clients, args.seconds, mb) for mb in ("64", "0")]
+        result["scaled"] = scaled(args.scaled_db, args.scaled_runs, args.only)
+    result["load"] = []
+    if not args.skip_load:
+        print(f"{args.clients} clients for {args.seconds:.0f} s against uvicorn app:app:", flush=True)
+        result["load"] = [load(db, args.clients, args.seconds, mb) for mb in ("64", "0")]
     for r in result["load"]:
         print(f"  cache {r['cache_mb']} MB: {r['requests']} requests, {r['errors']} errors, {r['rps']:.0f}/s, "
               f"p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms", flush=True)
-    print(f"imports, {args.import_runs} runs:", flush=True)
-    result["imports"] = r = imports(db, args.import_runs)
-    print(f"  CLI {r['cli_median_ms']:.0f} ms, --server {r['api_median_ms']:.0f} ms, ratio {r['ratio']:.2f}, "
-          f"same rows {r['same_rows']}", flush=True)
+    if not args.skip_imports:
+        print(f"imports, {args.import_runs} runs:", flush=True)
+        result["imports"] = r = imports(db, args.import_runs)
+        print(f"  CLI {r['cli_median_ms']:.0f} ms, --server {r['api_median_ms']:.0f} ms, ratio {r['ratio']:.2f}, "
+              f"same rows {r['same_rows']}", flush=True)
     result["load_after"] = os.getloadavg()
     (OUT / "bench_api.json").write_text(json.dumps(result, indent=2, default=str))
     if args.write_md:

@@ -63,14 +63,15 @@ def feed_rows(cur, kind: str, key: str | None, since: date, today: date, lang: s
               options: dict | None = None) -> tuple[pd.DataFrame, str, dict]:
     """The Changes rows of the feed's scope (newest first), its title, and each commitment's title."""
     f, title, only = scope(cur, kind, key, lang, options)
-    c, ratings, progress, events, milestones = read_changes(cur, f, today)
+    read = (*read_changes(cur, f, today), queries.commitment_follow_ups(cur, f, today))
+    if only:  # every change is about one commitment: the rule runs on this one's rows alone, not its plan's
+        read = tuple(frame[frame["commitment_id"] == only] for frame in read)
+    c, ratings, progress, events, milestones, follow_ups = read
     found = change_rows(since, c, ratings, progress, events, milestones, lang, today)
-    follow = follow_up_rows(queries.commitment_follow_ups(cur, f, today), since, lang)
+    follow = follow_up_rows(follow_ups, since, lang)
     if len(follow):
         found = pd.concat([found, follow], ignore_index=True).sort_values(
             ["when", "commitment_id"], ascending=[False, True], na_position="last", kind="stable")
-    if only:
-        found = found[found["commitment_id"] == only]
     titles = dict(zip(c["commitment_id"], in_language(c, "title", lang))) if len(c) else {}
     return found, title, titles
 

@@ -139,41 +139,49 @@ def value(v):
 
 
 def rows(df: pd.DataFrame) -> list[dict]:
-    """A frame as JSON-ready dicts, converted once to Arrow and then a column at a time (per-cell conversion cost
-    more than the query on lists of thousands, pandas' per-column steps more than the query on short ones):
-    date columns as ISO dates, or as UTC times when any value has a time of day; missing values as None."""
-    names = list(df.columns)
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    columns = [_column(arrow, values) for arrow, (_, values) in zip(table.columns, df.items())]
-    return [dict(zip(names, row)) for row in zip(*columns)] if columns else [{} for _ in range(len(df))]
+    """A frame as JSON-ready dicts, built a column at a time (per-cell conversion cost more than the query on lists
+    of thousands, a per-frame Arrow table more than the query on short ones): date columns as ISO dates, or as UTC
+    times when any value has a time of day; missing values as None."""
+    return _zipped(list(df.columns), [_column(values) for _, values in df.items()], len(df))
 
 
-def _column(arrow: pa.ChunkedArray, values: pd.Series) -> list:
-    if pa.types.is_timestamp(arrow.type):
-        return _iso(arrow.to_numpy().astype("datetime64[us]"))
-    if pa.types.is_nested(arrow.type) and not _plain_list(arrow.type):  # lists of dates: as value() writes them
+def _zipped(names: list[str], columns: list[list], count: int) -> list[dict]:
+    """Column lists as one dict per row."""
+    return [dict(zip(names, row)) for row in zip(*columns)] if columns else [{} for _ in range(count)]
+
+
+def _column(values: pd.Series) -> list:
+    """One column's JSON-ready values: numpy formats dates, Arrow converts text and nullable numbers (None for
+    missing), numpy the rest, and value() what is left (lists, objects)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(None)  # UTC
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
+    if kind == "M":
+        return _iso(values.to_numpy().astype("datetime64[us]"))
+    if kind in ("b", "i", "u"):
+        return values.to_numpy().tolist()
+    if kind == "f":
+        return [None if math.isnan(x) else x for x in values.to_numpy().tolist()]
+    if kind or not hasattr(values.array, "__arrow_array__"):
         return [value(v) for v in values.tolist()]
-    return arrow.to_pylist()
+    return pa.array(values.array).to_pylist()
 
 
-def _plain_list(kind: pa.DataType) -> bool:
-    """A list of text or numbers, which Arrow gives as Python lists JSON can hold."""
-    inner = getattr(kind, "value_type", None)
-    return inner is not None and (pa.types.is_string(inner) or pa.types.is_large_string(inner)
-                                  or pa.types.is_integer(inner) or pa.types.is_boolean(inner))
+def _cell(v):
+    """One value as _column writes its column: value(), but a time of day to the second, as _iso writes it."""
+    if isinstance(v, pd.Timestamp) and v is not pd.NaT and v != v.normalize():
+        return v.strftime("%Y-%m-%dT%H:%M:%S") + "Z"
+    return value(v)
 
 
 def _iso(values: np.ndarray) -> list[str | None]:
-    """datetime64 values as ISO dates when all fall on midnight, else as UTC times (numpy formats them all
-    at once)."""
+    """datetime64 values as ISO dates when all fall on midnight (Arrow casts them, NaT as None), else as UTC
+    times (numpy formats them), a column at once."""
     missing = np.isnat(values)
-    day = not (values[~missing].astype("int64") % 86_400_000_000).any()
-    text = np.datetime_as_string(values, unit="D" if day else "s").tolist()
-    return [None if gap else (x if day else x + "Z") for x, gap in zip(text, missing.tolist())]
-
-
-def _missing(v, reason: str) -> str | None:
-    return reason if v is None else None
+    if not (values[~missing].astype("int64") % 86_400_000_000).any():
+        return pa.array(values.astype("datetime64[D]")).cast(pa.string()).to_pylist()
+    text = np.datetime_as_string(values, unit="s").tolist()
+    return [None if gap else x + "Z" for x, gap in zip(text, missing.tolist())]
 
 
 def _date_reason(parsed, raw) -> str | None:
@@ -264,44 +272,53 @@ def checked_id(text: str, what: str = "commitment") -> str:
 
 def commitment_record(row: dict, links: Links) -> dict:
     """One mart row (monitor.queries.commitment) as the API's commitment."""
-    return commitment_records(pd.DataFrame([row]), links)[0]
+    columns = {name: [_cell(row.get(name))] for name in COMMITMENT_COLUMNS}
+    return _commitments(columns, [row.get("rag")], links)[0]
 
 
 def commitment_records(frame: pd.DataFrame, links: Links) -> list[dict]:
     """Mart rows (monitor.queries.commitments / watchlist) as the API's commitments."""
     if frame.empty:
         return []
-    present = [c for c in COMMITMENT_COLUMNS if c in frame.columns]
-    base = rows(frame[present])
-    rags = frame["rag"].where(frame["rag"].notna(), "unknown").tolist() if "rag" in frame else ["unknown"] * len(base)
+    missing = [None] * len(frame)
+    columns = {name: _column(frame[name]) if name in frame.columns else missing for name in COMMITMENT_COLUMNS}
+    return _commitments(columns, _column(frame["rag"]) if "rag" in frame else missing, links)
+
+
+def _commitments(c: dict[str, list], rags: list, links: Links) -> list[dict]:
+    """The records from their mart columns, each built field a column at a time and zipped once."""
     lang = links.lang
+    rags = ["unknown" if r is None else r for r in rags]
     status_words = {r: t(f"rag.{r}", lang) for r in set(rags)}
-    codes = [row.get("current_status") for row in base]
-    completion_words = {c: completion_label(c, lang) for c in set(codes)}
-    ids = [row["commitment_id"] for row in base]
+    codes = c["current_status"]
+    completion_words = {code: completion_label(code, lang) for code in set(codes)}
+    ids = c["commitment_id"]
     api, feed, badge = (f"{links.base}{paths.API}/commitments/", links.feed_url("commitment", _SLOT),
                         links.badge_url(_SLOT))
-    items = []
-    for row, rag, code, cid, page in zip(base, rags, codes, ids, links.page_urls(ids)):
-        out = {name: row.get(name) for name in COMMITMENT_COLUMNS}
-        out["policy_areas"] = out["policy_areas"] or []
-        out.update(
-            status=rag, status_label=status_words[rag], current_status_label=completion_words[code],
-            end_date_missing_reason=_date_reason(out["end_date"], out["end_date_raw"]),
-            current_status_missing_reason=_missing(code, "no_status_statement"),
-            irm_completion_missing_reason=_missing(out["irm_completion"], "not_assessed"),
-            days_since_update_missing_reason=_missing(out["days_since_update"], "no_update"),
-            next_due_date_missing_reason=_missing(out["next_due_date"], "no_open_dated_milestone"),
-            page_url=page, api_url=api + cid, **_slotted(cid, feed, badge, links))
-        items.append(out)
-    return items
+    slotted = [_slotted(cid, feed, badge, links) for cid in ids]
+    built = {
+        **c, "policy_areas": [areas or [] for areas in c["policy_areas"]],
+        "status": rags, "status_label": [status_words[r] for r in rags],
+        "current_status_label": [completion_words[code] for code in codes],
+        "end_date_missing_reason": [_date_reason(d, raw) for d, raw in zip(c["end_date"], c["end_date_raw"])],
+        "current_status_missing_reason": _missing_all(codes, "no_status_statement"),
+        "irm_completion_missing_reason": _missing_all(c["irm_completion"], "not_assessed"),
+        "days_since_update_missing_reason": _missing_all(c["days_since_update"], "no_update"),
+        "next_due_date_missing_reason": _missing_all(c["next_due_date"], "no_open_dated_milestone"),
+        "page_url": links.page_urls(ids), "api_url": [api + cid for cid in ids],
+        "feed_url": [s[0] for s in slotted], "badge_url": [s[1] for s in slotted]}
+    return _zipped(list(COMMITMENT_FIELDS), [built[name] for name in COMMITMENT_FIELDS], len(ids))
 
 
-def _slotted(cid: str, feed: str, badge: str, links: Links) -> dict:
+def _missing_all(values: list, reason: str) -> list[str | None]:
+    return [reason if v is None else None for v in values]
+
+
+def _slotted(cid: str, feed: str, badge: str, links: Links) -> tuple[str, str]:
     """A commitment's feed and badge URLs set into templates built once (paths.feed/badge refuse a bad id)."""
     if paths.ID.match(cid):
-        return {"feed_url": feed.replace(_SLOT, cid), "badge_url": badge.replace(_SLOT, cid)}
-    return {"feed_url": links.feed_url("commitment", cid), "badge_url": links.badge_url(cid)}
+        return feed.replace(_SLOT, cid), badge.replace(_SLOT, cid)
+    return links.feed_url("commitment", cid), links.badge_url(cid)
 
 
 def commitments_page(cur, f: Filters, limit: int, offset: int, links: Links, today: date) -> dict:
@@ -411,16 +428,18 @@ def members(cur, links: Links) -> dict:
 
 def _scopes(frame: pd.DataFrame, key: str, kind: str, fields: tuple[str, ...], links: Links) -> dict:
     """Plans or members, each with its feed and its commitments (`?plan=` / `?member=`, the overview's filter)."""
-    frame["feed_url"] = _key_urls(frame[key], lambda k: links.feed_url(kind, k))
-    frame["commitments_url"] = links.api_url(f"{paths.API}/commitments?{kind}=") + frame[key]
-    items = rows(frame[list(fields)])
+    keys = frame[key].tolist()
+    listed = links.api_url(f"{paths.API}/commitments?{kind}=")
+    built = {"feed_url": _key_urls(keys, lambda k: links.feed_url(kind, k)),
+             "commitments_url": [listed + k for k in keys]}
+    items = _zipped(list(fields), [built[f] if f in built else _column(frame[f]) for f in fields], len(keys))
     return {"count": len(items), "items": items}
 
 
-def _key_urls(keys: pd.Series, url: Callable[[str], str]) -> list[str]:
+def _key_urls(keys: list[str], url: Callable[[str], str]) -> list[str]:
     """url(key) for each key, built once and formatted: keys that pass paths.ID need no escaping."""
     head, tail = url(_SLOT).split(_SLOT)
-    return [head + k + tail if paths.ID.match(k) else url(k) for k in keys.tolist()]
+    return [head + k + tail if paths.ID.match(k) else url(k) for k in keys]
 
 
 def watchlist(cur, links: Links, today: date) -> dict:

@@ -41,7 +41,9 @@ def csv_bytes(df: pd.DataFrame, lang: str = "en", *, readable_headers: bool = Tr
 def records_csv(items: list[dict], columns: list[str]) -> bytes:
     """JSON-ready records (the API's lists: text, numbers, lists, None) as the same safe CSV, with no frame in
     between: their values need no conversion but the cell rules of _csv_value."""
-    return _document(columns, (safe.csv_texts([_csv_value(item.get(c)) for c in columns]) for item in items))
+    cells = ([v if type(v) is str else "" if v is None else _csv_value(v) for v in (item.get(c) for item in items)]
+             for c in columns)  # a column at a time: most cells are text or None, which need no rule
+    return _document(columns, zip(*(safe.csv_texts(column) for column in cells)))
 
 
 def _document(columns: list, rows) -> bytes:

@@ -378,3 +378,21 @@ def test_commitment_marks_each_links_last_check(client, cur):
     never = [c for c in marks.values() if c["outcome"] is None]
     assert never and all((c["dead"], c["dead_missing_reason"]) == (None, "never_checked") for c in never)
     assert len(marks) == len(cited) and set(marks) >= {gone, fine, slow}
+
+
+def test_records_write_every_kind_of_column_as_json_does():
+    """Text, nullable numbers, NaN, flags, lists and dates (a date column at midnight; a time column to the
+    second, in UTC) become the same JSON values a column at a time (lists) as one row at a time (a commitment)."""
+    frame = pd.DataFrame({
+        "text": pd.Series(["a", None], dtype="str"), "count": pd.Series([1, None], dtype="Int64"),
+        "share": [0.5, float("nan")], "flag": [True, False], "areas": [["x", "y"], []],
+        "day": pd.to_datetime(["2024-01-02", None]),
+        "at": pd.to_datetime(["2024-01-02 03:04:05.6", "2024-01-03 00:00:00.0"]),
+        "utc": pd.to_datetime(["2024-01-02 12:00", None]).tz_localize("America/Mexico_City")})
+    expected = [{"text": "a", "count": 1, "share": 0.5, "flag": True, "areas": ["x", "y"], "day": "2024-01-02",
+                 "at": "2024-01-02T03:04:05Z", "utc": "2024-01-02T18:00:00Z"},
+                {"text": None, "count": None, "share": None, "flag": False, "areas": [], "day": None,
+                 "at": "2024-01-03T00:00:00Z", "utc": None}]
+    assert json.loads(json.dumps(records.rows(frame), default=records.value)) == expected
+    one = {k: records._cell(v) for k, v in frame.iloc[0].to_dict().items() if k != "utc"}
+    assert one == {k: v for k, v in expected[0].items() if k != "utc"}
