@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -103,3 +104,12 @@ def serving(app_client, path):
             os.environ.pop("MONITOR_DB", None)
         else:
             os.environ["MONITOR_DB"] = before
+
+
+@contextmanager
+def serving_copy(app_client, source, folder):
+    """The shared app on a private copy of the database `source`, made in `folder`, as `uvicorn app:app` would run."""
+    path = folder / "monitor.duckdb"
+    shutil.copy(source, path)
+    with serving(app_client, path) as client:
+        yield client

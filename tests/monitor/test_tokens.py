@@ -1,14 +1,13 @@
 """Personal API tokens and POST /api/v1/imports, through the real ASGI app (app.py) on a copy of the bundled data."""
 from __future__ import annotations
 
-import shutil
 import uuid
 
 import pytest
 
 from monitor import auth, db, tokens
 from monitor.cli import main
-from tests.asgi_client import serving
+from tests.asgi_client import serving_copy
 
 GOOD = ("commitment_id,period,assessor,status,narrative,source_url\n"
         "MX0081,2024-06,civil_society,Not started,{narrative},https://example.org/a\n")
@@ -19,10 +18,7 @@ ADMIN = auth.Principal("os:tests", auth.SUPPORT_UNIT, "os", "tests")
 
 @pytest.fixture(scope="module")
 def client(bundled_db_path, tmp_path_factory, app_client):
-    """app.app serving a private copy of the bundled database, as `uvicorn app:app` would."""
-    path = tmp_path_factory.mktemp("tokens") / "monitor.duckdb"
-    shutil.copy(bundled_db_path, path)
-    with serving(app_client, path) as c:
+    with serving_copy(app_client, bundled_db_path, tmp_path_factory.mktemp("tokens")) as c:
         yield c
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
@@ -17,7 +16,7 @@ from monitor import palette, queries
 from monitor.api import badge, feeds, openapi, records
 from monitor.export.pack import changes_since
 from monitor.filters import Filters
-from tests.asgi_client import Client, serving
+from tests.asgi_client import Client, serving_copy
 from webui.api import routes
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -26,10 +25,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def client(bundled_db_path, tmp_path_factory, app_client):
-    """app.app serving a private copy of the bundled database, as `uvicorn app:app` would."""
-    path = tmp_path_factory.mktemp("api") / "monitor.duckdb"
-    shutil.copy(bundled_db_path, path)
-    with serving(app_client, path) as c:
+    with serving_copy(app_client, bundled_db_path, tmp_path_factory.mktemp("api")) as c:
         yield c
 
 
