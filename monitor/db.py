@@ -82,9 +82,9 @@ def open_prepared(path: Path | str) -> duckdb.DuckDBPyConnection:
 # The read-side tables, in the order they build (a mart may read the ones before it). Each is keyed by
 # commitment_id and defined in monitor/sql/marts.sql by the table macro `<name>_rows(ids)`: a new mart
 # is one macro there and one name here, and both refreshes (full here, partial in store.refresh_marts_for)
-# pick it up.
+# pick it up; store.refresh_progress_for updates mart_commitment's progress columns from the macro it joins.
 MARTS = ("mart_milestone_status", "mart_commitment")
-# what a change to a commitment alone (its watch, a statement about it) can move: milestones' statuses stay
+# what a change to a commitment's watch can move: milestones' statuses stay
 COMMITMENT_MARTS = ("mart_commitment",)
 
 
