@@ -382,9 +382,9 @@ if commitment is None:
     st.warning(tr("commitment.not_found", id=commitment_id))
     st.stop()
 rated = story(commitment_id)
-commitment_links(commitment_id)
-if rated is not None:
+if rated is not None:  # right under its table, before the links about the whole commitment
     download_table(rated, f"{commitment_id}_ratings", key="dl_ratings")
+commitment_links(commitment_id)
 dated = history(commitment_id)
 if dated is not None:
     download_table(dated, f"{commitment_id}_events", key="dl_events")
